@@ -1,0 +1,43 @@
+#pragma once
+// Every answer of the gateway is classified into exactly one ApiOutcome. The key pool reads only
+// the kind; the client reads the kind to decide between retrying, switching keys and giving up.
+#include <string>
+
+namespace kto::api {
+
+enum class OutcomeKind {
+  success,        // resultCode 0000/00 with items (possibly none: items "")
+  no_data,        // resultCode 03 NODATA_ERROR: a normal empty answer
+  key_error,      // gateway codes 20 21 30 31 32 33 (or HTTP 401/403 with such a document): the key's fault
+  quota_exceeded, // gateway code 22: the key's daily quota of this operation is spent
+  rate_limited,   // gateway code 23: too many calls per second; wait seconds, not the key's fault
+  service_error,  // 5xx, HTML pages, empty or truncated bodies, timeouts, resets, codes 01 02 04 05 99
+  request_error,  // codes 10 11 12: our request is wrong; retrying cannot help
+};
+
+// What went wrong on the wire, when anything did (for service_error).
+enum class FailureKind {
+  none,
+  http_status,      // a non-2xx status without a recognised document
+  html_page,        // an HTML page (502 Bad Gateway)
+  empty_body,
+  malformed_body,   // JSON that does not parse or lacks the expected shape, truncated JSON
+  timeout,
+  connection,       // refused, reset, DNS
+  gateway_code,     // a gateway/service result code
+  too_large,        // the body exceeded the client's limit
+};
+
+struct ApiOutcome {
+  OutcomeKind kind = OutcomeKind::service_error;
+  FailureKind failure = FailureKind::none;
+  std::string code;     // the gateway's code ("22", "30", "0000"), or "" when there was none
+  std::string message;  // short, human, already free of keys: "API 오류 (22)", "HTTP 502", "timeout"
+  int http_status = 0;
+
+  bool ok() const { return kind == OutcomeKind::success || kind == OutcomeKind::no_data; }
+};
+
+const char* to_string(OutcomeKind kind);
+
+}  // namespace kto::api

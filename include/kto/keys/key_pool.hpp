@@ -1,0 +1,175 @@
+#pragma once
+// The seed's MultiApiKeyManager: a pool of API keys shared by concurrent workers (thread-safe),
+// with round-robin selection, consecutive-error deactivation, per-operation daily quotas that reset
+// at 00:00 KST, rate-limit and error cooldowns, recovery, and a durable JSON state file shared by
+// every process (flock + atomic replace). The raw key lives only in memory.
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "kto/api/outcome.hpp"
+#include "kto/util/clock.hpp"
+#include "kto/util/result.hpp"
+
+namespace kto::keys {
+
+inline constexpr std::string_view k_list_operation = "areaBasedList2";
+inline constexpr std::string_view k_sync_operation = "areaBasedSyncList2";
+inline constexpr std::string_view k_probe_operation = "areaCode2";
+
+struct KeyPolicy {
+  int daily_limit = 1000;                            // KTO_API_DAILY_LIMIT, per key per operation
+  int max_consecutive_errors = 5;                    // KTO_KEY_MAX_CONSECUTIVE_ERRORS
+  std::chrono::seconds error_cooldown{600};          // KTO_KEY_ERROR_COOLDOWN
+  std::chrono::seconds rate_limit_cooldown{3600};    // KTO_KEY_RATE_LIMIT_COOLDOWN (capped at KST midnight)
+  std::chrono::seconds recovery_after{1800};         // KTO_KEY_RECOVERY_AFTER
+  std::chrono::milliseconds per_second_backoff{1500};// rest of a key after a 23 (not an error of the key)
+  std::chrono::milliseconds min_interval{0};         // pacing: least time between two calls of one key
+};
+
+// A key handed to a worker for one call. not_before is when the call may be sent (pacing).
+struct KeyLease {
+  std::size_t index = 0;
+  std::string key;      // raw; never log it: use preview
+  std::string preview;  // "1234567890..."
+  util::TimePoint not_before{};
+};
+
+// No key can be used now. earliest: when the first one comes back (nullopt: none will by itself,
+// they are all disabled). message: one Korean line for operators.
+struct NoKey {
+  std::optional<util::TimePoint> earliest;
+  std::string message;
+};
+
+enum class UnavailableReason { none, deactivated, daily_limit, rate_limited, error_cooldown, backoff };
+const char* to_string(UnavailableReason reason);  // "deactivated", "daily_limit", …, "" for none
+
+enum class HealthBand { healthy, warning, danger, critical };
+const char* to_string(HealthBand band);  // "healthy" "warning" "danger" "critical"
+std::string band_label(HealthBand band); // "🟢 건강" "🟡 주의" "🔴 위험" "❌ 심각"
+HealthBand band_for(std::size_t available, std::size_t total);
+
+struct KeyStatus {
+  std::size_t index = 0;
+  std::string preview;
+  std::string fingerprint;
+  bool is_active = true;
+  bool is_available = true;
+  UnavailableReason reason = UnavailableReason::none;
+  std::string reason_text;                 // the seed's words: "비활성화됨 (오류 5회)", "Rate limit 제한 중 (25분 후 해제)"
+  std::optional<util::TimePoint> available_at;
+  int usage = 0;                           // of the operation asked for
+  int daily_limit = 0;
+  std::map<std::string, int> usage_by_operation;
+  int consecutive_errors = 0;
+  int total_errors = 0;
+  int total_calls = 0;
+  std::map<std::string, util::TimePoint> rate_limited_until;
+  std::optional<util::TimePoint> deactivated_at;
+  std::optional<std::string> deactivation_reason;
+  std::optional<util::TimePoint> last_used_at;
+  std::optional<util::TimePoint> last_error_at;
+  std::optional<std::string> last_error;
+};
+
+struct PoolSummary {
+  std::string provider = "KTO";
+  std::size_t total_keys = 0;
+  std::size_t active_keys = 0;
+  std::size_t available_keys = 0;
+  double health_percentage = 0;  // available / total × 100
+  HealthBand band = HealthBand::critical;
+  std::size_t current_key_index = 0;
+};
+
+struct ProbeResult {
+  std::size_t index = 0;
+  std::string preview;
+  bool healthy = false;
+  bool probed = false;          // false: skipped (disabled, exhausted) without a call
+  long long response_time_ms = 0;
+  std::string error;            // "" when healthy
+};
+
+struct HealthReport {
+  std::size_t total_keys = 0;
+  std::size_t healthy_keys = 0;
+  std::size_t unhealthy_keys = 0;
+  std::vector<ProbeResult> keys;
+  std::vector<std::string> recommendations;  // the seed's 권장사항, Korean
+};
+
+struct RecoveryResult {
+  std::size_t index = 0;
+  std::string preview;
+  bool recovered = false;
+  std::string error;
+};
+
+struct RecoveryReport {
+  std::size_t attempted_keys = 0;
+  std::size_t recovered_keys = 0;
+  std::size_t failed_keys = 0;
+  std::vector<RecoveryResult> keys;
+};
+
+class KeyPool {
+ public:
+  // One cheap call with a key (areaCode2, numOfRows=1), for health checks and recovery.
+  using Probe = std::function<api::ApiOutcome(const KeyLease&)>;
+
+  // keys: raw keys, already parsed and de-duplicated, in .env order. state_file: nullopt keeps the
+  // state in memory only. Loads the state file (matching keys by fingerprint; a corrupt file is
+  // moved aside as <file>.corrupt-<time> with one warning) and never fails on its content; fails
+  // only when the file exists but cannot be read or its folder cannot be created.
+  static Result<std::unique_ptr<KeyPool>> open(std::vector<std::string> keys, KeyPolicy policy,
+                                               const util::Clock& clock,
+                                               std::optional<std::filesystem::path> state_file);
+  ~KeyPool();
+  KeyPool(const KeyPool&) = delete;
+  KeyPool& operator=(const KeyPool&) = delete;
+
+  // Round-robin from the current index over the keys usable for this operation; logs each skip in
+  // the seed's words (⏭️) and the choice (✅ KTO 키 #0 선택: …). Counts the call against the key's
+  // usage of the operation at once, so concurrent workers never overshoot the daily limit.
+  std::variant<KeyLease, NoKey> acquire(std::string_view operation);
+
+  // Records the outcome of a call made with lease (logs ✅ / ❌ / 🚫 / 🚨 lines) and saves the state.
+  void report(const KeyLease& lease, std::string_view operation, const api::ApiOutcome& outcome);
+
+  PoolSummary summary(std::string_view operation = k_list_operation) const;
+  std::vector<KeyStatus> detailed_status(std::string_view operation = k_list_operation) const;
+
+  // "#1", "1" or a preview prefix ("1234567890", "1234567890..."); nullopt when none or ambiguous.
+  std::optional<std::size_t> find(std::string_view selector) const;
+  bool force_deactivate(std::size_t index, std::string reason);
+  bool reactivate(std::size_t index);
+
+  // Probes every usable key once (disabled or exhausted keys are reported without a call).
+  HealthReport check_health(const Probe& probe);
+  // Keys disabled for at least recovery_after are re-enabled and probed at once; a failed probe
+  // disables them again.
+  RecoveryReport attempt_recovery(const Probe& probe);
+
+  // Merges this process's changes into the state file under the lock and replaces it atomically.
+  Result<void> save();
+  void set_autosave(bool on);
+
+  std::size_t size() const;
+  const KeyPolicy& policy() const;
+
+ private:
+  struct Impl;
+  explicit KeyPool(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace kto::keys

@@ -1,0 +1,97 @@
+#pragma once
+// The SQLite store (contracts.md): restaurants upserted by contentid, one transaction per page
+// together with the page's checkpoint, so a crash loses at most the page in flight and a resumed
+// run never fetches a finished page again. WAL mode; a schema_version table drives migrations.
+#include <nlohmann/json.hpp>
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "kto/util/result.hpp"
+
+namespace kto::store {
+
+struct RunRecord {
+  std::int64_t id = 0;
+  std::string started_at;
+  std::string finished_at;  // "" while running
+  std::string mode;
+  std::string regions;      // "1,6,31,39"
+  std::string status;       // running success partial no_keys interrupted failed
+  long long api_calls = 0;
+  long long records = 0;
+  std::string options;      // JSON of what the run needs to be resumed (page size, since …)
+};
+
+// One finished page of one scope ("area:1", "national", "sync:20261124:area:1" …).
+struct PageCheckpoint {
+  std::string scope;
+  int page_size = 0;
+  int page_no = 0;
+  long long total_count = 0;
+  int rows = 0;
+};
+
+struct StoredItem {
+  const nlohmann::json* item;  // the item as received (an object of strings)
+  int area_code;               // the seed's province code the row belongs to
+};
+
+struct PageWrite {
+  std::int64_t run_id = 0;
+  PageCheckpoint checkpoint;
+  std::vector<StoredItem> items;
+  std::string now;            // ISO 8601 KST: first_seen_at / last_seen_at
+  bool from_sync_list = false;  // showflag "0" → hidden = 1; "1" → hidden = 0
+};
+
+struct UpsertStats {
+  int inserted = 0;
+  int updated = 0;
+  int hidden = 0;
+};
+
+class Database {
+ public:
+  // Creates the folder and the file when missing, sets WAL, migrates. A file that is not an SQLite
+  // database, or one of another program (no restaurants table but other tables), is an error that
+  // names the file; nothing is written to it.
+  static Result<std::unique_ptr<Database>> open(const std::filesystem::path& path);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  Result<std::int64_t> begin_run(const RunRecord& run);
+  Result<void> update_run(const RunRecord& run);  // status, finished_at, api_calls, records
+  Result<void> reopen_run(std::int64_t run_id);   // back to running, for --resume
+  Result<std::optional<RunRecord>> find_run(std::int64_t run_id);
+  // The newest run that did not finish (status running, interrupted, partial, no_keys, failed).
+  Result<std::optional<RunRecord>> latest_resumable_run();
+  Result<std::optional<RunRecord>> last_successful_run();
+
+  // One transaction: upsert every item, record the checkpoint.
+  Result<UpsertStats> write_page(const PageWrite& page);
+  Result<std::vector<PageCheckpoint>> checkpoints(std::int64_t run_id);
+
+  Result<long long> count_restaurants();
+  Result<std::map<int, long long>> count_by_area();
+
+  // Streams every row (UTF-8): CSV with RFC 4180 quoting and a header, or one JSON object a line.
+  Result<long long> export_csv(std::ostream& out);
+  Result<long long> export_jsonl(std::ostream& out);
+
+  sqlite3* handle() { return m_db; }
+
+ private:
+  explicit Database(sqlite3* db) : m_db(db) {}
+  sqlite3* m_db = nullptr;
+};
+
+}  // namespace kto::store

@@ -1,0 +1,26 @@
+#pragma once
+// Logging is set up once: a console sink on stderr (colours only on a terminal, NO_COLOR respected)
+// and an optional file sink. Every sink redacts keys, so a key that slips into a message is masked.
+#include <filesystem>
+#include <optional>
+
+namespace kto::util {
+
+enum class Verbosity { quiet, normal, verbose };
+
+struct LogOptions {
+  Verbosity verbosity = Verbosity::normal;
+  std::optional<std::filesystem::path> file;  // logs/collector_YYYYMMDD_HHMMSS.log
+  bool console = true;
+};
+
+// Returns false (and logs to the console only) when the log file cannot be opened.
+bool init_logging(const LogOptions& options);
+void shutdown_logging();
+
+// True when stdout / stderr is a terminal.
+bool stdout_is_tty();
+bool stderr_is_tty();
+bool stdin_is_tty();
+
+}  // namespace kto::util

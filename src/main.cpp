@@ -1,0 +1,3 @@
+#include "kto/cli/app.hpp"
+
+int main(int argc, char** argv) { return kto::cli::run(argc, argv); }

@@ -1,0 +1,148 @@
+#include "kto/util/files.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace kto::util {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string errno_text(int err) { return std::strerror(err); }
+
+bool write_all(int fd, std::string_view data) {
+  const char* p = data.data();
+  std::size_t left = data.size();
+  while (left > 0) {
+    ssize_t n = ::write(fd, p, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<void> write_file_atomic(const fs::path& path, std::string_view content, unsigned mode) {
+  std::error_code ec;
+  fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+  fs::create_directories(dir, ec);
+  if (ec) return make_error("cannot create folder " + dir.string() + ": " + ec.message());
+  fs::path tmp = dir / ("." + path.filename().string() + ".tmp." + std::to_string(::getpid()));
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (fd < 0) return make_error("cannot write " + tmp.string() + ": " + errno_text(errno));
+  // The mode given to open() is reduced by the umask; the contract says 0600 exactly.
+  ::fchmod(fd, mode);
+  bool ok = write_all(fd, content) && ::fsync(fd) == 0;
+  int err = errno;
+  ::close(fd);
+  if (!ok) {
+    ::unlink(tmp.c_str());
+    return make_error("cannot write " + path.string() + ": " + errno_text(err));
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    err = errno;
+    ::unlink(tmp.c_str());
+    return make_error("cannot replace " + path.string() + ": " + errno_text(err));
+  }
+  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+  return {};
+}
+
+Result<std::string> read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error("cannot read " + path.string() + ": " + errno_text(errno));
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) return make_error("cannot read " + path.string());
+  return ss.str();
+}
+
+FileLock::FileLock(FileLock&& other) noexcept : m_fd(other.m_fd) { other.m_fd = -1; }
+
+FileLock& FileLock::operator=(FileLock&& other) noexcept {
+  if (this != &other) {
+    release();
+    m_fd = other.m_fd;
+    other.m_fd = -1;
+  }
+  return *this;
+}
+
+FileLock::~FileLock() { release(); }
+
+void FileLock::release() {
+  if (m_fd >= 0) {
+    ::flock(m_fd, LOCK_UN);
+    ::close(m_fd);
+    m_fd = -1;
+  }
+}
+
+namespace {
+
+Result<int> open_lock_file(const fs::path& path) {
+  std::error_code ec;
+  if (!path.parent_path().empty()) fs::create_directories(path.parent_path(), ec);
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return make_error("cannot open lock file " + path.string() + ": " + errno_text(errno));
+  return fd;
+}
+
+}  // namespace
+
+Result<FileLock> FileLock::acquire(const fs::path& path, Mode mode) {
+  auto fd = open_lock_file(path);
+  if (!fd) return fd.error();
+  int op = mode == Mode::exclusive ? LOCK_EX : LOCK_SH;
+  while (::flock(*fd, op) != 0) {
+    if (errno == EINTR) continue;
+    int err = errno;
+    ::close(*fd);
+    return make_error("cannot lock " + path.string() + ": " + errno_text(err));
+  }
+  return FileLock(*fd);
+}
+
+Result<std::optional<FileLock>> FileLock::try_acquire(const fs::path& path, Mode mode) {
+  auto fd = open_lock_file(path);
+  if (!fd) return fd.error();
+  int op = (mode == Mode::exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB;
+  if (::flock(*fd, op) != 0) {
+    int err = errno;
+    ::close(*fd);
+    if (err == EWOULDBLOCK) return std::optional<FileLock>{};
+    return make_error("cannot lock " + path.string() + ": " + errno_text(err));
+  }
+  return std::optional<FileLock>(FileLock(*fd));
+}
+
+void FileLock::write_note(std::string_view note) {
+  if (m_fd < 0) return;
+  if (::ftruncate(m_fd, 0) != 0) return;
+  if (::lseek(m_fd, 0, SEEK_SET) < 0) return;
+  write_all(m_fd, note);
+  ::fsync(m_fd);
+}
+
+std::string FileLock::read_note(const fs::path& path) {
+  auto text = read_file(path);
+  return text ? *text : std::string{};
+}
+
+}  // namespace kto::util
