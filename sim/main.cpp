@@ -1,1 +1,130 @@
-int main() { return 0; }
+// kto-sim: a stand-in for the TourAPI KorService2 behind the data.go.kr gateway, on loopback.
+//
+//   kto-sim [--host 127.0.0.1] [--port 0] [--scenario FILE.json] [--seed N] [--restaurants N]
+//           [--latency-ms MIN[-MAX]] [--request-log FILE] [--quiet]
+//
+// The first line on stdout is "listening HOST:PORT". A bad flag or scenario: one line on stderr,
+// exit 2. See scenario.hpp for the scenario file.
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "dataset.hpp"
+#include "gateway.hpp"
+#include "kto/util/time.hpp"
+#include "scenario.hpp"
+#include "server.hpp"
+
+namespace {
+
+using kto::sim::Scenario;
+
+struct Options {
+  kto::sim::ServerOptions server;
+  std::string scenario_file, request_log;
+  std::optional<unsigned long long> seed;
+  std::optional<int> restaurants;
+  std::optional<std::pair<int, int>> latency;
+  bool quiet = false;
+};
+
+struct UsageError {
+  std::string message;
+};
+
+template <class T>
+T parse_number(const std::string& flag, const std::string& text, T max_value) {
+  T value{};
+  auto res = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || res.ec != std::errc{} || res.ptr != text.data() + text.size() || value > max_value)
+    throw UsageError{flag + " expects a non-negative number, got '" + text + "'"};
+  return value;
+}
+
+Options parse_args(int argc, char** argv) {
+  Options o;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& flag = args[i];
+    if (flag == "--quiet") {
+      o.quiet = true;
+      continue;
+    }
+    if (i + 1 >= args.size()) throw UsageError{"unknown flag or missing value: " + flag};
+    const std::string& value = args[++i];
+    if (flag == "--host") o.server.host = value;
+    else if (flag == "--port") o.server.port = parse_number<int>(flag, value, 65535);
+    else if (flag == "--scenario") o.scenario_file = value;
+    else if (flag == "--seed") o.seed = parse_number<unsigned long long>(flag, value, ~0ULL);
+    else if (flag == "--restaurants") o.restaurants = parse_number<int>(flag, value, 10000000);
+    else if (flag == "--request-log") o.request_log = value;
+    else if (flag == "--latency-ms") {
+      auto range = kto::sim::parse_latency_range(value);
+      if (!range) throw UsageError{range.error().message};
+      o.latency = *range;
+    } else {
+      throw UsageError{"unknown flag: " + flag};
+    }
+  }
+  return o;
+}
+
+Scenario load_scenario(const Options& o) {
+  nlohmann::json doc = nlohmann::json::object();
+  if (!o.scenario_file.empty()) {
+    std::ifstream in(o.scenario_file);
+    if (!in) throw UsageError{"cannot read the scenario " + o.scenario_file};
+    std::stringstream text;
+    text << in.rdbuf();
+    // Comments are allowed: a scenario is written by hand.
+    doc = nlohmann::json::parse(text.str(), nullptr, false, true);
+    if (doc.is_discarded()) throw UsageError{"the scenario " + o.scenario_file + " is not valid JSON"};
+  }
+  auto parsed = kto::sim::parse_scenario(doc);
+  if (!parsed) throw UsageError{parsed.error().message};
+  Scenario s = std::move(*parsed);
+  if (o.seed) s.seed = *o.seed;
+  if (o.restaurants) {
+    s.dataset.restaurants = *o.restaurants;
+    s.dataset.per_province.clear();
+  }
+  if (o.latency) std::tie(s.latency_min_ms, s.latency_max_ms) = *o.latency;
+  return s;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options options;
+  Scenario scenario;
+  try {
+    options = parse_args(argc, argv);
+    scenario = load_scenario(options);
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "kto-sim: %s\n", e.message.c_str());
+    return 2;
+  }
+  kto::sim::block_stop_signals();
+  // Yesterday by default: a nightly run asks for what changed the day before, and no item then
+  // carries a modification time in the future.
+  auto yesterday = kto::util::kst_compact_date(std::chrono::time_point_cast<kto::util::Millis>(
+      std::chrono::system_clock::now() - std::chrono::hours(24)));
+  kto::sim::Dataset data(scenario.dataset, scenario.seed, yesterday);
+  kto::sim::Gateway gateway(scenario, data, options.request_log);
+  if (!gateway.log_ok()) {
+    std::fprintf(stderr, "kto-sim: cannot open the request log %s\n", options.request_log.c_str());
+    return 2;
+  }
+  if (!options.quiet)
+    std::fprintf(stderr, "kto-sim: %s items (%s restaurants), seed %llu, %s keys\n",
+                 data.summary()["items_total"].dump().c_str(),
+                 data.summary()["restaurants"].dump().c_str(),
+                 static_cast<unsigned long long>(scenario.seed),
+                 scenario.strict_keys ? "strict" : "any");
+  return kto::sim::run_server(gateway, options.server);
+}

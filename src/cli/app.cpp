@@ -1,12 +1,140 @@
 #include "kto/cli/app.hpp"
 
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
 #include <iostream>
 
-namespace kto::cli {
+#include "kto/cli/commands.hpp"
+#include "kto/util/log.hpp"
+#include "kto/util/secrets.hpp"
 
-int run(int, char**) {
-  std::cout << "collector " << KTO_VERSION << "\n";
-  return 0;
+namespace kto::cli {
+namespace {
+
+constexpr const char* k_description =
+    "kto-collector: 한국관광공사 TourAPI(KorService2) 음식점(contentTypeId 39) 수집기.\n"
+    "Collects the TourAPI's restaurant listings into SQLite, rotating a pool of API keys so that a\n"
+    "bad, expired or exhausted key never stops the run.";
+
+constexpr const char* k_footer =
+    "Examples:\n"
+    "  collector --mode major                  # 서울, 부산, 경기, 제주\n"
+    "  collector --mode regions --regions 1,6,31\n"
+    "  collector --mode all                    # 전국\n"
+    "  collector collect --resume              # go on with an interrupted run\n"
+    "  collector collect --since last          # nightly increment\n"
+    "  collector status | health | recover     # API 키 상태 확인 / 건강 상태 점검 / 복구\n"
+    "  collector -i                            # 대화형 메뉴\n"
+    "Exit codes: 0 done, 1 failure, 2 usage/configuration, 3 no usable key, 4 partial,\n"
+    "            5 another run holds the lock, 130/143 stopped by SIGINT/SIGTERM.";
+
+void add_global_options(CLI::App& app, GlobalOptions& g) {
+  app.add_option_function<std::string>(
+         "--env-file",
+         [&g](const std::string& v) {
+           g.env_file = v;
+           g.env_file_set = true;
+         },
+         "the .env file to read (default ./.env; a missing default file is fine)")
+      ->type_name("PATH");
+  app.add_option("--db", g.db, "SQLite database (default data/restaurants.db)")->type_name("PATH");
+  app.add_option("--state-file", g.state_file,
+                 "key pool state (default data/cache/api_key_cache.json)")
+      ->type_name("PATH");
+  app.add_option("--log-dir", g.log_dir, "log folder (default logs)")->type_name("PATH");
+  app.add_option("--base-url", g.base_url, "service root (overrides KTO_API_BASE_URL)")
+      ->type_name("URL");
+  app.add_flag("-v,--verbose", g.verbose, "more detail on stderr");
+  app.add_flag("-q,--quiet", g.quiet, "only warnings and errors on stderr");
+  app.add_flag("--json", g.json, "print one JSON document on stdout instead of the report");
+}
+
+int usage_error(const std::string& what) {
+  std::cerr << "collector: " << util::redact(what) << " (see 'collector --help')\n";
+  return static_cast<int>(ExitCode::usage);
+}
+
+int dispatch(int argc, char** argv) {
+  CLI::App app{k_description, "collector"};
+  app.footer(k_footer);
+  app.set_version_flag("--version", std::string("collector ") + KTO_VERSION);
+  app.fallthrough();
+  app.require_subcommand(0, 1);
+
+  GlobalOptions global;
+  add_global_options(app, global);
+  bool interactive = false;
+  app.add_flag("-i,--interactive", interactive, "the seed's menu (대화형 모드), choices from stdin");
+
+  CollectArgs top_collect;
+  add_collect_options(app, top_collect);
+  CollectArgs collect_args;
+  auto* collect = app.add_subcommand("collect", "collect restaurants (the default command)");
+  add_collect_options(*collect, collect_args);
+  collect->footer("Examples:\n  collector collect --mode regions --regions 1,6,31\n"
+                  "  collector collect --resume\n  collector collect --since 20261124 --json");
+
+  StatusArgs status_args;
+  auto* status = app.add_subcommand("status", "API 키 상태 확인: the quick report (no calls)");
+  setup_status(*status, global, status_args);
+  auto* health = app.add_subcommand("health", "API 키 건강 상태 점검: probe every key (areaCode2)");
+  health->footer("Example:\n  collector health --json");
+  auto* recover = app.add_subcommand("recover", "문제 키 복구 시도: re-test keys disabled 30+ minutes");
+  recover->footer("Example:\n  collector recover");
+  KeysArgs keys_args;
+  auto* keys = app.add_subcommand("keys", "list, deactivate or reactivate keys");
+  setup_keys(*keys, global, keys_args);
+  auto* regions = app.add_subcommand("regions", "사용 가능한 지역 코드 보기 (no calls)");
+  ExportArgs export_args;
+  auto* exp = app.add_subcommand("export", "write the stored restaurants as CSV or JSON lines");
+  exp->add_option("--format", export_args.format, "csv or jsonl")
+      ->check(CLI::IsMember({"csv", "jsonl"}));
+  exp->add_option("--out", export_args.out, "output file (default stdout)")->type_name("FILE");
+  exp->footer("Examples:\n  collector export --format csv --out restaurants.csv\n"
+              "  collector export --format jsonl | jq .title");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::cout << app.help();
+    return 0;
+  } catch (const CLI::CallForAllHelp&) {
+    std::cout << app.help("", CLI::AppFormatMode::All);
+    return 0;
+  } catch (const CLI::CallForVersion&) {
+    std::cout << "collector " << KTO_VERSION << "\n";
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    return usage_error(e.what());
+  }
+
+  if (interactive) return run_menu(global, std::cin, std::cout);
+  if (collect->parsed()) return run_collect(global, collect_args);
+  if (status->parsed()) return run_status(global, status_args);
+  if (health->parsed()) return run_health(global);
+  if (recover->parsed()) return run_recover(global);
+  if (keys->parsed()) return run_keys(global, keys_args);
+  if (regions->parsed()) return run_regions(global);
+  if (exp->parsed()) return run_export(global, export_args);
+  return run_collect(global, top_collect);
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  try {
+    int code = dispatch(argc, argv);
+    util::shutdown_logging();
+    return code;
+  } catch (const std::exception& e) {
+    // The one top-level catch: anything left becomes one line and exit 1, never a stack trace.
+    std::cerr << "collector: unexpected error: " << util::redact(e.what()) << "\n";
+    return static_cast<int>(ExitCode::failure);
+  } catch (...) {
+    std::cerr << "collector: unexpected error\n";
+    return static_cast<int>(ExitCode::failure);
+  }
 }
 
 }  // namespace kto::cli

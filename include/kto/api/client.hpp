@@ -24,6 +24,7 @@ struct ClientOptions {
   std::chrono::milliseconds backoff_base{500};
   std::chrono::milliseconds backoff_max{20000};
   int empty_body_refusals = 2;                   // empty bodies in a row at one size = size refused
+  int max_rate_limited_retries = 10;             // 23 answers for one page before it is given up
 };
 
 struct ListRequest {

@@ -112,6 +112,9 @@ struct RecoveryResult {
   std::string preview;
   bool recovered = false;
   std::string error;
+  // false: listed but not tried (disabled for less than recovery_after, or no quota left for the
+  // probe); error says why. Such keys count in neither attempted_keys nor failed_keys.
+  bool attempted = true;
 };
 
 struct RecoveryReport {

@@ -56,6 +56,7 @@ struct UpsertStats {
   int inserted = 0;
   int updated = 0;
   int hidden = 0;
+  int skipped = 0;  // items without a contentid: they cannot be keyed, so they are not stored
 };
 
 class Database {
@@ -84,14 +85,38 @@ class Database {
   Result<std::map<int, long long>> count_by_area();
 
   // Streams every row (UTF-8): CSV with RFC 4180 quoting and a header, or one JSON object a line.
+  // Rows by contentid, every column but raw_json; CSV has CRLF line ends and no BOM; JSONL numbers
+  // are JSON numbers. Both return the rows written.
   Result<long long> export_csv(std::ostream& out);
   Result<long long> export_jsonl(std::ostream& out);
 
   sqlite3* handle() { return m_db; }
 
+  // Rows the listings still show (hidden = 0).
+  Result<long long> count_visible();
+  // The version the file's schema_version table records (k_schema_version after open()).
+  Result<int> schema_version();
+  const std::filesystem::path& path() const { return m_path; }
+
+  // The newest schema this build writes; open() migrates older files up to it.
+  static constexpr int k_schema_version = 1;
+
  private:
   explicit Database(sqlite3* db) : m_db(db) {}
+  // A cached prepared statement, reset and unbound, ready to bind. A Database is used by one
+  // thread at a time.
+  Result<sqlite3_stmt*> statement(const std::string& sql);
+  Error error(int rc, const std::string& doing) const;
+  Result<void> exec(const char* sql, const std::string& doing);
+  Result<void> migrate();
+  Result<std::optional<RunRecord>> one_run(const std::string& sql, std::int64_t id);
+  Result<UpsertStats> upsert_items(const PageWrite& page);
+  Result<void> insert_checkpoint(const PageWrite& page);
+  Result<long long> export_rows(std::ostream& out, bool csv);
+
   sqlite3* m_db = nullptr;
+  std::filesystem::path m_path;
+  std::map<std::string, sqlite3_stmt*> m_statements;
 };
 
 }  // namespace kto::store

@@ -1,0 +1,58 @@
+#pragma once
+// One function per command: setup_x(CLI::App&, …) declares its flags (with --help examples),
+// run_x(…) does the work and returns the exit code of contracts.md.
+#include <CLI/CLI.hpp>
+
+#include <iosfwd>
+#include <optional>
+#include <string>
+
+#include "kto/cli/context.hpp"
+
+namespace kto::cli {
+
+struct CollectArgs {
+  std::string mode = "major";
+  std::string regions;
+  bool regions_set = false;
+  int page_size = 1000;
+  int concurrency = 0;
+  bool resume = false;
+  std::string since;
+  std::string metrics_file;
+  bool wait = false;  // wait for another run's lock instead of exiting 5
+};
+void add_collect_options(CLI::App& app, CollectArgs& args);
+int run_collect(const GlobalOptions& global, CollectArgs args);
+
+struct StatusArgs {
+  bool watch = false;
+  int watch_seconds = 5;
+  int watch_rounds = 0;  // 0 = until interrupted (tests set a number)
+};
+void setup_status(CLI::App& app, GlobalOptions& global, StatusArgs& args);
+int run_status(const GlobalOptions& global, const StatusArgs& args);
+
+int run_health(const GlobalOptions& global);
+int run_recover(const GlobalOptions& global);
+
+struct KeysArgs {
+  std::string action;  // list, deactivate, reactivate
+  std::string id;
+  std::string reason = "수동 비활성화";
+};
+void setup_keys(CLI::App& app, GlobalOptions& global, KeysArgs& args);
+int run_keys(const GlobalOptions& global, const KeysArgs& args);
+
+int run_regions(const GlobalOptions& global);
+
+struct ExportArgs {
+  std::string format = "csv";
+  std::string out;  // "" = stdout
+};
+int run_export(const GlobalOptions& global, const ExportArgs& args);
+
+// The seed's interactive menu, reading choices from in (stdin) so it can be scripted.
+int run_menu(const GlobalOptions& global, std::istream& in, std::ostream& out);
+
+}  // namespace kto::cli

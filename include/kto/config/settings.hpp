@@ -1,0 +1,56 @@
+#pragma once
+// Settings come from flags, then the process environment, then the .env file, then defaults
+// (contracts.md). Every value is checked: an invalid one is a usage error, never a silent default.
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kto/config/dotenv.hpp"
+#include "kto/keys/key_pool.hpp"
+#include "kto/util/result.hpp"
+
+namespace kto::config {
+
+inline constexpr const char* k_default_base_url = "https://apis.data.go.kr/B551011/KorService2";
+inline constexpr const char* k_placeholder_key = "your_api_key_here";
+
+struct KeyList {
+  std::vector<std::string> keys;
+  std::vector<std::string> warnings;  // duplicates, never showing a raw key
+};
+
+// "k1, k2,,k1" → {k1, k2} with a warning for the duplicate; whitespace, empty entries and the
+// placeholder are dropped. Keys pasted in both the portal's Encoding and Decoding forms count as
+// duplicates.
+KeyList parse_key_list(std::string_view value);
+
+struct Settings {
+  std::vector<std::string> api_keys;
+  keys::KeyPolicy policy;
+  std::string base_url = k_default_base_url;
+  std::string mobile_app = "kto-collector";
+  std::chrono::milliseconds http_timeout{20000};
+  std::filesystem::path db_path = "data/restaurants.db";
+  std::filesystem::path state_file = "data/cache/api_key_cache.json";
+  std::filesystem::path log_dir = "logs";
+  std::vector<std::string> warnings;
+  // Where each value came from does not matter to the program; whether a key was set does.
+  bool keys_configured() const { return !api_keys.empty(); }
+};
+
+struct SettingsSources {
+  EnvMap flags;                            // values given as flags, by variable name
+  EnvMap process_env;                      // the process environment (KTO_* only is enough)
+  std::filesystem::path env_file = ".env";
+  bool env_file_explicit = false;          // --env-file given: then it must exist
+  std::optional<std::filesystem::path> db_path, state_file, log_dir;
+};
+
+Result<Settings> load_settings(const SettingsSources& sources);
+
+// The process environment as a map (KTO_* and NO_COLOR).
+EnvMap process_environment();
+
+}  // namespace kto::config

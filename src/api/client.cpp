@@ -1,0 +1,242 @@
+#include "kto/api/client.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <random>
+
+#include "kto/util/secrets.hpp"
+
+namespace kto::api {
+namespace {
+
+using util::Millis;
+
+// A key that comes back within a minute (a 23 back-off, pacing) is waited for; a longer wait is
+// the caller's decision (no_keys).
+constexpr Millis k_max_key_wait{60000};
+// Waits are cut into slices so that a stop request is noticed within a second.
+constexpr Millis k_wait_slice{1000};
+// A pool that says "now" but still has no key must not make us spin.
+constexpr Millis k_min_key_wait{50};
+constexpr int k_max_key_waits = 1000;
+
+Millis full_jitter(const ClientOptions& options, int attempt) {
+  // min(max, base × 2^attempt), doubled step by step so that it cannot overflow.
+  long long max = options.backoff_max.count();
+  long long cap = options.backoff_base.count();
+  for (int i = 0; i < attempt && cap < max; ++i) cap *= 2;
+  cap = std::clamp(cap, 0LL, std::max(0LL, max));
+  thread_local std::mt19937_64 engine{std::random_device{}()};
+  std::uniform_int_distribution<long long> pick(0, cap);
+  return Millis(pick(engine));
+}
+
+std::string seconds_text(Millis d) { return fmt::format("{:.1f}초", static_cast<double>(d.count()) / 1000.0); }
+
+// One fetch() call: the retry loop of one page and its counters.
+class PageFetch {
+ public:
+  PageFetch(Transport& transport, keys::KeyPool& pool, const util::Clock& clock,
+            const ClientOptions& options, std::atomic<long long>& calls,
+            const ListRequest& request, const std::atomic<bool>* stop)
+      : m_transport(transport), m_pool(pool), m_clock(clock), m_options(options),
+        m_calls(calls), m_request(request), m_stop(stop),
+        m_where(fmt::format("{} 페이지 {} (numOfRows={})", request.operation, request.page_no,
+                            request.num_of_rows)) {
+    m_params = request.params;
+    m_params.emplace_back("numOfRows", std::to_string(request.num_of_rows));
+    m_params.emplace_back("pageNo", std::to_string(request.page_no));
+  }
+
+  FetchResult run() {
+    while (true) {
+      if (stopped()) return finish(FetchStatus::cancelled);
+      std::optional<keys::KeyLease> lease = next_lease();
+      if (!lease) return std::move(m_result);
+      auto now = m_clock.now();
+      // Pacing: the pool already reserved this slot for us, so we wait for it without giving up.
+      if (lease->not_before > now) m_clock.sleep_for(lease->not_before - now);
+      Page page;
+      HttpResponse response = m_transport.send(request_for(*lease));
+      ApiOutcome outcome = classify(response, &page);
+      m_pool.report(*lease, m_request.operation, outcome);
+      ++m_calls;
+      ++m_result.calls;
+      m_result.last_outcome = outcome;
+      if (decide(*lease, outcome, response, page)) return std::move(m_result);
+    }
+  }
+
+ private:
+  bool stopped() const { return m_stop && m_stop->load(); }
+
+  FetchResult finish(FetchStatus status) {
+    m_result.status = status;
+    return std::move(m_result);
+  }
+
+  HttpRequest request_for(const keys::KeyLease& lease) const {
+    HttpRequest request;
+    request.url = build_url(m_options.base_url, m_request.operation, lease.key,
+                            m_options.mobile_app, m_params);
+    request.timeout = m_options.timeout;
+    request.connect_timeout = m_options.connect_timeout;
+    return request;
+  }
+
+  // False when a stop was requested during the wait.
+  bool pause(Millis duration) const {
+    while (duration > Millis::zero()) {
+      if (stopped()) return false;
+      Millis slice = std::min(duration, k_wait_slice);
+      m_clock.sleep_for(slice);
+      duration -= slice;
+    }
+    return !stopped();
+  }
+
+  // A key to call with, waiting up to a minute for one; nullopt when m_result is final.
+  std::optional<keys::KeyLease> next_lease() {
+    for (int waits = 0;; ++waits) {
+      auto acquired = m_pool.acquire(m_request.operation);
+      if (auto* lease = std::get_if<keys::KeyLease>(&acquired)) return std::move(*lease);
+      auto& none = std::get<keys::NoKey>(acquired);
+      Millis until = none.earliest ? *none.earliest - m_clock.now() : Millis::max();
+      if (until > k_max_key_wait || waits >= k_max_key_waits) {
+        m_result.status = FetchStatus::no_keys;
+        m_result.no_key = std::move(none);
+        return std::nullopt;
+      }
+      until = std::max(until, k_min_key_wait);
+      spdlog::debug("⏳ {}: 사용 가능한 키 대기 {}", m_where, seconds_text(until));
+      if (!pause(until)) {
+        m_result.status = FetchStatus::cancelled;
+        return std::nullopt;
+      }
+    }
+  }
+
+  // True when the fetch is over (m_result final), false to call again.
+  bool decide(const keys::KeyLease& lease, const ApiOutcome& outcome,
+              const HttpResponse& response, Page& page) {
+    if (outcome.failure != FailureKind::empty_body) m_empty_in_row = 0;
+    switch (outcome.kind) {
+      case OutcomeKind::success:
+      case OutcomeKind::no_data:
+        m_result.status = FetchStatus::ok;
+        m_result.page = std::move(page);
+        return true;
+      case OutcomeKind::key_error:
+      case OutcomeKind::quota_exceeded:
+        return after_key_failure(lease, outcome);
+      case OutcomeKind::rate_limited:
+        return after_rate_limit(lease);
+      case OutcomeKind::request_error:
+        spdlog::warn("❌ {}: 요청 오류 - {} (재시도하지 않음)", m_where, outcome.message);
+        m_result.status = FetchStatus::request_error;
+        return true;
+      case OutcomeKind::service_error:
+        return after_service_error(lease, outcome, response);
+    }
+    return finish_failed();
+  }
+
+  bool finish_failed() {
+    m_result.status = FetchStatus::failed;
+    return true;
+  }
+
+  // The pool knows the key failed and will not hand it out again soon: the next key, at once.
+  // The cap only guards against a pool that keeps handing out a failing key.
+  bool after_key_failure(const keys::KeyLease& lease, const ApiOutcome& outcome) {
+    ++m_key_failures;
+    std::size_t cap = m_pool.size() * static_cast<std::size_t>(
+                          std::max(1, m_pool.policy().max_consecutive_errors)) + 1;
+    if (static_cast<std::size_t>(m_key_failures) > cap) {
+      spdlog::warn("❌ {}: 키 오류가 {}회 이어져 포기합니다 ({})", m_where, m_key_failures,
+                   outcome.message);
+      return finish_failed();
+    }
+    spdlog::debug("🔄 {}: 키 {} {} - 다른 키로 같은 페이지를 다시 요청합니다", m_where,
+                  lease.preview, outcome.message);
+    return false;
+  }
+
+  // 23: the pool rests the key for seconds; the next lease (or a short wait for one) follows.
+  bool after_rate_limit(const keys::KeyLease& lease) {
+    if (++m_rate_limited > m_options.max_rate_limited_retries) {
+      spdlog::warn("❌ {}: 초당 호출 한도 (23)가 {}회 이어져 포기합니다", m_where, m_rate_limited - 1);
+      return finish_failed();
+    }
+    spdlog::debug("⏳ {}: 키 {} 초당 호출 한도 (23) - 잠시 후 재시도", m_where, lease.preview);
+    return false;
+  }
+
+  bool after_service_error(const keys::KeyLease& lease, const ApiOutcome& outcome,
+                           const HttpResponse& response) {
+    if (outcome.failure == FailureKind::empty_body && ++m_empty_in_row >= m_options.empty_body_refusals &&
+        m_request.num_of_rows > 1) {
+      spdlog::debug("⚠️ {}: 빈 응답 {}회 연속 - 페이지 크기 거부", m_where, m_empty_in_row);
+      m_result.status = FetchStatus::page_size_refused;
+      return true;
+    }
+    std::string detail =
+        response.error_message.empty() ? "" : " [" + util::redact(response.error_message) + "]";
+    if (++m_service_failures > m_options.max_service_retries) {
+      spdlog::warn("❌ {}: {}{} - 재시도 {}회 후 포기", m_where, outcome.message, detail,
+                   m_options.max_service_retries);
+      return finish_failed();
+    }
+    Millis delay = full_jitter(m_options, m_service_failures - 1);
+    spdlog::warn("⚠️ {}: {}{} - {} 후 재시도 ({}/{}, 키 {})", m_where, outcome.message, detail,
+                 seconds_text(delay), m_service_failures, m_options.max_service_retries,
+                 lease.preview);
+    if (!pause(delay)) {
+      m_result.status = FetchStatus::cancelled;
+      return true;
+    }
+    return false;
+  }
+
+  Transport& m_transport;
+  keys::KeyPool& m_pool;
+  const util::Clock& m_clock;
+  const ClientOptions& m_options;
+  std::atomic<long long>& m_calls;
+  const ListRequest& m_request;
+  const std::atomic<bool>* m_stop;
+  std::string m_where;
+  Params m_params;
+  FetchResult m_result;
+  int m_service_failures = 0;
+  int m_empty_in_row = 0;
+  int m_key_failures = 0;
+  int m_rate_limited = 0;
+};
+
+}  // namespace
+
+TourApiClient::TourApiClient(Transport& transport, keys::KeyPool& pool, const util::Clock& clock,
+                             ClientOptions options)
+    : m_transport(transport), m_pool(pool), m_clock(clock), m_options(std::move(options)) {}
+
+FetchResult TourApiClient::fetch(const ListRequest& request, const std::atomic<bool>* stop) {
+  return PageFetch(m_transport, m_pool, m_clock, m_options, m_calls, request, stop).run();
+}
+
+// The pool's health check and recovery report the outcome themselves, so the probe only asks.
+ApiOutcome TourApiClient::probe(const keys::KeyLease& lease) {
+  auto now = m_clock.now();
+  if (lease.not_before > now) m_clock.sleep_for(lease.not_before - now);
+  HttpRequest request;
+  request.url = build_url(m_options.base_url, keys::k_probe_operation, lease.key,
+                          m_options.mobile_app, {{"numOfRows", "1"}, {"pageNo", "1"}});
+  request.timeout = m_options.timeout;
+  request.connect_timeout = m_options.connect_timeout;
+  HttpResponse response = m_transport.send(request);
+  ++m_calls;
+  return classify(response);
+}
+
+}  // namespace kto::api

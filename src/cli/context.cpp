@@ -1,0 +1,67 @@
+#include "kto/cli/context.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "kto/util/time.hpp"
+
+namespace kto::cli {
+
+std::string missing_key_message() {
+  return "KTO_API_KEY is not set: put your data.go.kr key(s) in .env (KTO_API_KEY=key1,key2) or "
+         "the environment; see .env.example";
+}
+
+Result<config::Settings> load_settings(const GlobalOptions& global) {
+  config::SettingsSources sources;
+  sources.process_env = config::process_environment();
+  sources.env_file = global.env_file;
+  sources.env_file_explicit = global.env_file_set;
+  if (!global.base_url.empty()) sources.flags["KTO_API_BASE_URL"] = global.base_url;
+  if (!global.db.empty()) sources.db_path = global.db;
+  if (!global.state_file.empty()) sources.state_file = global.state_file;
+  if (!global.log_dir.empty()) sources.log_dir = global.log_dir;
+  return config::load_settings(sources);
+}
+
+std::string setup_logging(const GlobalOptions& global, const config::Settings& settings,
+                          LogKind kind, const util::Clock& clock) {
+  util::LogOptions options;
+  options.verbosity = global.verbose > 0 ? util::Verbosity::verbose
+                      : (global.quiet || global.json) ? util::Verbosity::quiet
+                                                      : util::Verbosity::normal;
+  std::string path;
+  if (kind != LogKind::none) {
+    std::string prefix = kind == LogKind::collector ? "collector_" : "api_key_test_";
+    path = (settings.log_dir / (prefix + util::format_file_stamp_kst(clock.now()) + ".log")).string();
+    std::error_code ec;
+    std::filesystem::create_directories(settings.log_dir, ec);
+    options.file = path;
+  }
+  if (!util::init_logging(options)) path.clear();
+  for (const auto& w : settings.warnings) spdlog::warn("⚠️ {}", w);
+  return path;
+}
+
+Result<Context> make_context(const GlobalOptions& global, LogKind kind, bool require_keys) {
+  auto settings = load_settings(global);
+  if (!settings) return settings.error();
+  Context ctx;
+  ctx.clock = &util::system_clock();
+  ctx.settings = std::move(*settings);
+  if (require_keys && !ctx.settings.keys_configured())
+    return make_error(missing_key_message(), ExitCode::usage);
+  ctx.log_file = setup_logging(global, ctx.settings, kind, *ctx.clock);
+  auto pool = keys::KeyPool::open(ctx.settings.api_keys, ctx.settings.policy, *ctx.clock,
+                                  ctx.settings.state_file);
+  if (!pool) return pool.error();
+  ctx.pool = std::move(*pool);
+  ctx.transport = api::make_curl_transport();
+  api::ClientOptions options;
+  options.base_url = ctx.settings.base_url;
+  options.mobile_app = ctx.settings.mobile_app;
+  options.timeout = ctx.settings.http_timeout;
+  ctx.client = std::make_unique<api::TourApiClient>(*ctx.transport, *ctx.pool, *ctx.clock, options);
+  return ctx;
+}
+
+}  // namespace kto::cli

@@ -1,0 +1,173 @@
+// The key status report (API 키 상태 보고서), the detailed key table and the status document.
+#include "kto/cli/reports.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "kto/util/secrets.hpp"
+#include "kto/util/time.hpp"
+
+namespace kto::cli {
+namespace {
+
+constexpr const char* k_rule = "==================================================";
+
+nlohmann::ordered_json iso_or_null(const std::optional<util::TimePoint>& t) {
+  return t ? nlohmann::ordered_json(util::format_iso_kst(*t)) : nlohmann::ordered_json(nullptr);
+}
+
+nlohmann::ordered_json text_or_null(const std::optional<std::string>& s) {
+  return s ? nlohmann::ordered_json(util::redact(*s)) : nlohmann::ordered_json(nullptr);
+}
+
+// One decimal, as the report shows it, so scripts and humans read the same number.
+double one_decimal(double v) { return std::round(v * 10.0) / 10.0; }
+
+const char* icon_for(const keys::KeyStatus& k) {
+  switch (k.reason) {
+    case keys::UnavailableReason::none: return "✅";
+    case keys::UnavailableReason::deactivated: return "❌";
+    case keys::UnavailableReason::daily_limit:
+    case keys::UnavailableReason::rate_limited: return "🚫";
+    case keys::UnavailableReason::error_cooldown:
+    case keys::UnavailableReason::backoff: return "⏳";
+  }
+  return "❓";
+}
+
+// When a problem key comes back: by itself (cooldowns, quotas) or through 'collector recover'
+// once it has been disabled for recovery_after.
+std::string comes_back_text(const keys::KeyStatus& k, util::TimePoint now,
+                            std::chrono::seconds recovery_after) {
+  if (k.reason == keys::UnavailableReason::deactivated) {
+    if (!k.deactivated_at) return "복구 시도 가능: 지금 ('collector recover')";
+    auto at = *k.deactivated_at + std::chrono::duration_cast<util::Millis>(recovery_after);
+    if (at <= now) return "복구 시도 가능: 지금 ('collector recover')";
+    return "복구 시도 가능: " + when_text(at, now) + " ('collector recover')";
+  }
+  if (k.available_at) return "재사용 가능: " + when_text(*k.available_at, now);
+  return "";
+}
+
+std::string usage_list(const keys::KeyStatus& k) {
+  if (k.usage_by_operation.empty()) return "0/" + std::to_string(k.daily_limit);
+  std::string out;
+  for (const auto& [op, used] : k.usage_by_operation) {
+    if (!out.empty()) out += ", ";
+    out += fmt::format("{} {}/{}", op, used, k.daily_limit);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string when_text(util::TimePoint t, util::TimePoint now) {
+  if (util::kst_date(t) == util::kst_date(now)) return util::format_hms_kst(t);
+  return util::format_human_kst(t);
+}
+
+std::string render_status_report(const keys::PoolSummary& s, const std::vector<keys::KeyStatus>& keys,
+                                  util::TimePoint now, std::chrono::seconds recovery_after) {
+  std::string out;
+  out += fmt::format("📊 API 키 상태 보고서 ({} KST)\n{}\n", util::format_human_kst(now), k_rule);
+  out += fmt::format("제공자: {}\n전체 키: {}개\n활성 키: {}개\n사용 가능한 키: {}개\n",
+                     s.provider, s.total_keys, s.active_keys, s.available_keys);
+  out += fmt::format("건강도: {:.1f}% {}\n현재 키 인덱스: #{}\n", s.health_percentage,
+                     keys::band_label(s.band), s.current_key_index);
+  out += "\n🔑 키별 상태:\n";
+  for (const auto& k : keys)
+    out += fmt::format("  {} #{} {} (사용량: {}/{}, 오류: {}회)\n", icon_for(k), k.index, k.preview,
+                       k.usage, k.daily_limit, k.consecutive_errors);
+  bool header = false;
+  for (const auto& k : keys) {
+    if (k.is_available) continue;
+    if (!header) out += "\n⚠️ 문제 키:\n";
+    header = true;
+    std::string back = comes_back_text(k, now, recovery_after);
+    out += fmt::format("  ⏭️ #{} {} - {}{}\n", k.index, k.preview, util::redact(k.reason_text),
+                       back.empty() ? "" : " → " + back);
+  }
+  if (s.total_keys > 0 && s.available_keys == 0)
+    out += "\n💡 사용 가능한 키가 없습니다. 'collector recover'(메뉴 7번)로 복구를 시도하세요.\n";
+  return out;
+}
+
+nlohmann::ordered_json key_status_json(const keys::KeyStatus& k) {
+  nlohmann::ordered_json usage_by_op = nlohmann::ordered_json::object();
+  for (const auto& [op, used] : k.usage_by_operation) usage_by_op[op] = used;
+  nlohmann::ordered_json limited = nlohmann::ordered_json::object();
+  for (const auto& [op, until] : k.rate_limited_until) limited[op] = util::format_iso_kst(until);
+  auto list_limit = k.rate_limited_until.find(std::string(keys::k_list_operation));
+  return {
+      {"index", k.index},
+      {"preview", k.preview},
+      {"is_active", k.is_active},
+      {"is_available", k.is_available},
+      {"unavailable_reason", k.reason == keys::UnavailableReason::none
+                                 ? nlohmann::ordered_json(nullptr)
+                                 : nlohmann::ordered_json(keys::to_string(k.reason))},
+      {"unavailable_text", k.reason_text.empty() ? nlohmann::ordered_json(nullptr)
+                                                 : nlohmann::ordered_json(util::redact(k.reason_text))},
+      {"available_at", iso_or_null(k.available_at)},
+      {"usage", k.usage},
+      {"usage_by_operation", usage_by_op},
+      {"daily_limit", k.daily_limit},
+      {"consecutive_errors", k.consecutive_errors},
+      {"total_errors", k.total_errors},
+      {"total_calls", k.total_calls},
+      {"rate_limited_until", list_limit == k.rate_limited_until.end()
+                                 ? nlohmann::ordered_json(nullptr)
+                                 : nlohmann::ordered_json(util::format_iso_kst(list_limit->second))},
+      {"rate_limited_until_by_operation", limited},
+      {"deactivated_at", iso_or_null(k.deactivated_at)},
+      {"deactivation_reason", text_or_null(k.deactivation_reason)},
+      {"last_used_at", iso_or_null(k.last_used_at)},
+      {"last_error_at", iso_or_null(k.last_error_at)},
+      {"last_error", text_or_null(k.last_error)},
+  };
+}
+
+nlohmann::ordered_json status_json(const keys::PoolSummary& s, const std::vector<keys::KeyStatus>& keys) {
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const auto& k : keys) list.push_back(key_status_json(k));
+  return {
+      {"provider", s.provider},
+      {"total_keys", s.total_keys},
+      {"active_keys", s.active_keys},
+      {"available_keys", s.available_keys},
+      {"health_percentage", one_decimal(s.health_percentage)},
+      {"health_band", keys::to_string(s.band)},
+      {"current_key_index", s.current_key_index},
+      {"keys", list},
+  };
+}
+
+std::string render_key_table(const std::vector<keys::KeyStatus>& keys, util::TimePoint now,
+                             std::chrono::seconds recovery_after) {
+  std::string out = fmt::format("🔑 KTO API 키 상세 상태 ({}개, {} KST)\n{}\n", keys.size(),
+                                util::format_human_kst(now), k_rule);
+  for (const auto& k : keys) {
+    out += fmt::format("{} #{} {}  {}\n", icon_for(k), k.index, k.preview,
+                       k.is_available ? std::string("사용 가능") : util::redact(k.reason_text));
+    out += fmt::format("    사용량: {}\n", usage_list(k));
+    out += fmt::format("    오류: 연속 {}회, 누적 {}회 | 총 호출: {}회\n", k.consecutive_errors,
+                       k.total_errors, k.total_calls);
+    out += fmt::format("    마지막 사용: {}\n",
+                       k.last_used_at ? when_text(*k.last_used_at, now) : std::string("없음"));
+    if (k.last_error)
+      out += fmt::format("    마지막 오류: {}{}\n", util::redact(*k.last_error),
+                         k.last_error_at ? " (" + when_text(*k.last_error_at, now) + ")" : "");
+    if (k.deactivated_at)
+      out += fmt::format("    비활성화: {}{}\n", when_text(*k.deactivated_at, now),
+                         k.deactivation_reason
+                             ? " (사유: " + util::redact(*k.deactivation_reason) + ")"
+                             : "");
+    if (!k.is_available)
+      if (auto back = comes_back_text(k, now, recovery_after); !back.empty())
+        out += "    " + back + "\n";
+  }
+  return out;
+}
+
+}  // namespace kto::cli

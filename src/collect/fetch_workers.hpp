@@ -1,0 +1,54 @@
+#pragma once
+// Fetching workers: a fixed number of threads take page tasks from a queue and hand results back
+// to the one writer. At most one page per worker is in flight, so memory does not grow with the
+// number of records.
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "kto/api/client.hpp"
+#include "scope_state.hpp"
+
+namespace kto::collect::detail {
+
+struct FetchDone {
+  PageTask task;
+  api::FetchResult result;
+};
+
+class FetchWorkers {
+ public:
+  using Fetch = std::function<api::FetchResult(const PageTask&)>;
+
+  FetchWorkers(int threads, Fetch fetch);
+  ~FetchWorkers();
+  FetchWorkers(const FetchWorkers&) = delete;
+  FetchWorkers& operator=(const FetchWorkers&) = delete;
+
+  void submit(const PageTask& task);
+  // Blocks until a result arrives; nullopt when nothing is queued or in flight.
+  std::optional<FetchDone> next();
+  // Drops tasks not yet started (a stop or no keys); tasks in flight still report.
+  std::vector<PageTask> drop_queued();
+  std::size_t outstanding() const;
+
+ private:
+  void loop();
+
+  Fetch m_fetch;
+  mutable std::mutex m_mutex;
+  std::condition_variable m_work_cv;
+  std::condition_variable m_done_cv;
+  std::deque<PageTask> m_queue;
+  std::deque<FetchDone> m_done;
+  std::size_t m_inflight = 0;
+  bool m_closing = false;
+  std::vector<std::thread> m_threads;
+};
+
+}  // namespace kto::collect::detail

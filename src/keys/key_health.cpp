@@ -1,0 +1,179 @@
+// Health checks and recovery: probes run outside the pool's mutex (they are network calls), and
+// their outcomes are recorded like any other call.
+#include <spdlog/spdlog.h>
+
+#include "kto/keys/key_pool.hpp"
+#include "kto/util/time.hpp"
+#include "pool_impl.hpp"
+
+namespace kto::keys {
+namespace {
+
+struct Planned {
+  ProbeResult result;
+  UnavailableReason reason = UnavailableReason::none;
+  std::optional<KeyLease> lease;
+};
+
+std::string outcome_error(const api::ApiOutcome& outcome) {
+  if (outcome.ok()) return "";
+  if (!outcome.message.empty()) return outcome.message;
+  if (!outcome.code.empty()) return "API 오류 (" + outcome.code + ")";
+  return api::to_string(outcome.kind);
+}
+
+bool is_quota(UnavailableReason r) {
+  return r == UnavailableReason::daily_limit || r == UnavailableReason::rate_limited;
+}
+
+std::vector<std::string> recommend(const HealthReport& report, const std::vector<Planned>& plan) {
+  std::vector<std::string> out;
+  if (report.total_keys == 0) {
+    out.emplace_back("설정된 KTO API 키가 없습니다. .env 파일의 KTO_API_KEY에 키를 추가하세요.");
+    return out;
+  }
+  if (report.unhealthy_keys == 0) {
+    out.emplace_back("모든 키가 정상입니다.");
+    return out;
+  }
+  bool all_quota = true, any_disabled = false;
+  for (const auto& p : plan) {
+    if (p.result.healthy) continue;
+    all_quota = all_quota && is_quota(p.reason);
+    any_disabled = any_disabled || p.reason == UnavailableReason::deactivated;
+  }
+  if (report.healthy_keys == 0 && all_quota)
+    out.emplace_back("모든 키가 오늘 한도에 도달했습니다. 00:00 (KST) 이후 다시 시도하세요.");
+  else if (report.healthy_keys == 0)
+    out.emplace_back(
+        "모든 키가 비활성화되었습니다. 'collector recover'로 복구를 시도하거나 새 키를 "
+        "발급받으세요.");
+  for (const auto& p : plan)
+    if (!p.result.healthy)
+      out.push_back("문제 키 #" + std::to_string(p.result.index) + " " + p.result.preview + ": " +
+                    p.result.error);
+  if (report.healthy_keys > 0)
+    out.push_back("정상 키 " + std::to_string(report.healthy_keys) +
+                  "개로 수집을 계속할 수 있습니다.");
+  if (any_disabled && report.healthy_keys > 0)
+    out.emplace_back("비활성화된 키는 'collector recover'로 복구를 시도할 수 있습니다.");
+  if (report.healthy_keys > 0 && report.healthy_keys * 2 < report.total_keys)
+    out.emplace_back("정상 키가 절반 미만입니다. 새 키 발급을 고려하세요.");
+  return out;
+}
+
+}  // namespace
+
+HealthReport KeyPool::check_health(const Probe& probe) {
+  auto& d = *m_impl;
+  std::vector<Planned> plan;
+  {
+    std::lock_guard lock(d.mutex);
+    auto now = d.clock.now();
+    d.roll_day(now);
+    for (auto& slot : d.keys) {
+      Planned p;
+      p.result.index = slot.index;
+      p.result.preview = slot.state.preview;
+      auto a = d.availability(slot, k_probe_operation, now);
+      p.reason = a.reason;
+      if (a.usable())
+        p.lease = d.reserve(slot, k_probe_operation, now);
+      else
+        p.result.error = a.text;  // listed without a call: a call could not succeed
+      plan.push_back(std::move(p));
+    }
+  }
+  for (auto& p : plan) {
+    if (!p.lease) continue;
+    auto started = d.clock.steady_now();
+    api::ApiOutcome outcome = probe(*p.lease);
+    p.result.response_time_ms = (d.clock.steady_now() - started).count();
+    d.record_locked(*p.lease, k_probe_operation, outcome);
+    p.result.probed = true;
+    p.result.healthy = outcome.ok();
+    p.result.error = outcome_error(outcome);
+    if (p.result.healthy)
+      spdlog::info("🩺 KTO API 키 #{} 점검: {} - 정상 ({}ms)", p.result.index, p.result.preview,
+                   p.result.response_time_ms);
+    else
+      spdlog::warn("🩺 KTO API 키 #{} 점검: {} - 문제: {}", p.result.index, p.result.preview,
+                   p.result.error);
+  }
+  d.save_if_autosave();
+  HealthReport report;
+  report.total_keys = plan.size();
+  for (const auto& p : plan) {
+    report.keys.push_back(p.result);
+    ++(p.result.healthy ? report.healthy_keys : report.unhealthy_keys);
+  }
+  report.recommendations = recommend(report, plan);
+  return report;
+}
+
+RecoveryReport KeyPool::attempt_recovery(const Probe& probe) {
+  auto& d = *m_impl;
+  RecoveryReport report;
+  std::vector<std::pair<std::size_t, KeyLease>> attempts;  // position in report.keys, lease
+  {
+    std::lock_guard lock(d.mutex);
+    auto now = d.clock.now();
+    d.roll_day(now);
+    for (auto& slot : d.keys) {
+      if (slot.state.is_active) continue;
+      RecoveryResult r;
+      r.index = slot.index;
+      r.preview = slot.state.preview;
+      auto disabled_for = slot.state.deactivated_at ? now - *slot.state.deactivated_at
+                                                    : util::Millis::max();
+      if (disabled_for < d.policy.recovery_after) {
+        // A new key answers 30 for a while after it is issued: retrying it early only fails again.
+        r.attempted = false;
+        auto wait = std::chrono::ceil<std::chrono::seconds>(d.policy.recovery_after - disabled_for);
+        r.error = "복구 대기 중 (" + util::format_korean_duration(wait) + " 후 시도 가능)";
+        report.keys.push_back(std::move(r));
+        continue;
+      }
+      // The probe spends a call of its own operation: a key without quota for it cannot be tested.
+      detail::KeySlot trial = slot;
+      d.activate(trial);
+      if (auto a = d.availability(trial, k_probe_operation, now); !a.usable()) {
+        r.attempted = false;
+        r.error = "복구 테스트 불가: " + a.text;
+        report.keys.push_back(std::move(r));
+        continue;
+      }
+      d.activate(slot);
+      spdlog::info("🔄 KTO API 키 #{} 복구 시도: {}", slot.index, slot.state.preview);
+      attempts.emplace_back(report.keys.size(), d.reserve(slot, k_probe_operation, now));
+      report.keys.push_back(std::move(r));
+      ++report.attempted_keys;
+    }
+  }
+  for (auto& [pos, lease] : attempts) {
+    api::ApiOutcome outcome = probe(lease);
+    d.record_locked(lease, k_probe_operation, outcome);
+    auto& r = report.keys[pos];
+    if (outcome.ok()) {
+      r.recovered = true;
+      ++report.recovered_keys;
+      spdlog::info("✅ KTO API 키 #{} 복구 성공: {}", r.index, r.preview);
+      continue;
+    }
+    r.error = outcome_error(outcome);
+    ++report.failed_keys;
+    spdlog::warn("❌ KTO API 키 #{} 복구 실패: {} - {}", r.index, r.preview, r.error);
+    std::lock_guard lock(d.mutex);
+    auto& slot = d.keys[r.index];
+    if (slot.state.is_active)
+      d.deactivate(slot, "복구 실패: " + r.error, d.clock.now());
+    else
+      slot.state.deactivation_reason = "복구 실패: " + r.error;
+  }
+  spdlog::info("🔧 KTO 키 복구 결과: 시도 {}개, 성공 {}개, 실패 {}개", report.attempted_keys,
+               report.recovered_keys, report.failed_keys);
+  d.save_if_autosave();
+  return report;
+}
+
+}  // namespace kto::keys

@@ -1,0 +1,103 @@
+#pragma once
+// KeyPool's insides, shared by key_pool.cpp (selection, outcomes), key_persist.cpp (the state
+// file) and key_health.cpp (status, health, recovery). Private to src/keys.
+#include <atomic>
+#include <mutex>
+
+#include "key_record.hpp"
+#include "kto/keys/key_pool.hpp"
+
+namespace kto::keys {
+
+namespace detail {
+
+struct KeySlot {
+  std::size_t index = 0;
+  std::string key;          // raw: memory only, never logged or written
+  KeyRecord state;          // this process's view
+  KeyRecord synced;         // what this process last read from or wrote to the state file
+  // Resets of the error run; differing from synced_resets means "reset since the last sync", so
+  // our count is the truth rather than a delta. Counters, not a flag: a reset that happens while a
+  // save is writing must survive that save.
+  unsigned resets = 0;
+  unsigned synced_resets = 0;
+  // Memory only: a 23 asks for seconds of rest, not worth a file write.
+  std::optional<util::TimePoint> backoff_until;
+  // Pacing: when the last lease of this key may be sent.
+  std::optional<util::TimePoint> last_scheduled;
+  // The last reason this key was skipped, so that repeats are logged at debug only.
+  UnavailableReason last_skip = UnavailableReason::none;
+};
+
+struct Availability {
+  UnavailableReason reason = UnavailableReason::none;
+  std::optional<util::TimePoint> until;  // when usable again; nullopt when usable or disabled
+  std::string text;                      // the seed's words, "" when usable
+  bool usable() const { return reason == UnavailableReason::none; }
+};
+
+std::string describe_key(const KeySlot& slot);  // "#1 abcdefghij..."
+
+}  // namespace detail
+
+struct KeyPool::Impl {
+  Impl(KeyPolicy p, const util::Clock& c, std::optional<std::filesystem::path> file)
+      : policy(p), clock(c), state_file(std::move(file)) {}
+
+  KeyPolicy policy;
+  const util::Clock& clock;
+  std::optional<std::filesystem::path> state_file;
+
+  mutable std::mutex mutex;  // guards everything below up to save_mutex
+  std::string day;           // KST date of the usage counters
+  std::size_t current_index = 0;
+  std::size_t synced_index = 0;
+  std::vector<detail::KeySlot> keys;
+  bool dirty = false;
+
+  std::atomic<bool> autosave{true};
+  std::mutex save_mutex;  // one save at a time in this process; guards last_save_error
+  std::atomic<bool> save_pending{false};
+  std::string last_save_error;
+
+  // All of these need `mutex` held.
+  void roll_day(util::TimePoint now);
+  detail::Availability availability(const detail::KeySlot& slot, std::string_view operation,
+                                     util::TimePoint now) const;
+  KeyStatus status_of(const detail::KeySlot& slot, std::string_view operation,
+                      util::TimePoint now) const;
+  // Counts the call against the key and builds the lease (pacing included).
+  KeyLease reserve(detail::KeySlot& slot, std::string_view operation, util::TimePoint now);
+  void record(detail::KeySlot& slot, std::string_view operation, const api::ApiOutcome& outcome,
+              util::TimePoint now);
+  void record_key_error(detail::KeySlot& slot, std::string text, util::TimePoint now);
+  void record_quota(detail::KeySlot& slot, std::string_view operation, std::string text,
+                    util::TimePoint now);
+  void deactivate(detail::KeySlot& slot, std::string reason, util::TimePoint now);
+  void activate(detail::KeySlot& slot);
+  void reset_errors(detail::KeySlot& slot);
+  std::size_t active_count() const;
+
+  // Take `mutex` themselves.
+  void record_locked(const KeyLease& lease, std::string_view operation,
+                     const api::ApiOutcome& outcome);
+  Result<void> load();
+  Result<void> save();    // blocks for save_mutex
+  void save_if_autosave();  // coalesces: a save already running picks up our change
+  void log_save_result(const Result<void>& result);
+
+ private:
+  // A merged state on its way to the file, and what to remember once the write is done.
+  struct PendingWrite {
+    std::string text;
+    std::vector<detail::KeyRecord> bases;    // the file's values the merge started from
+    std::vector<detail::KeyRecord> written;  // the merged values
+    std::vector<unsigned> resets;
+    std::size_t index = 0;
+  };
+  Result<void> save_holding_save_mutex();
+  PendingWrite merge_with(const detail::StateFile* file);  // takes `mutex`
+  void finish_write(PendingWrite& pending, bool written);  // takes `mutex`
+};
+
+}  // namespace kto::keys

@@ -1,0 +1,223 @@
+// Opening the file, the statement cache, runs and counts. Pages are written in write_page.cpp,
+// exports in export.cpp, the schema in schema.cpp.
+#include "kto/store/database.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <system_error>
+
+#include "sqlite_util.hpp"
+
+namespace kto::store {
+namespace fs = std::filesystem;
+
+namespace {
+
+// A writer waits this long for another process's transaction before giving up with SQLITE_BUSY.
+constexpr int k_busy_timeout_ms = 5000;
+
+constexpr const char* k_run_columns =
+    "id, started_at, finished_at, mode, regions, status, api_calls, records, options";
+
+RunRecord read_run(sqlite3_stmt* stmt) {
+  RunRecord run;
+  run.id = sqlite3_column_int64(stmt, 0);
+  run.started_at = column_text(stmt, 1);
+  run.finished_at = column_text(stmt, 2);
+  run.mode = column_text(stmt, 3);
+  run.regions = column_text(stmt, 4);
+  run.status = column_text(stmt, 5);
+  run.api_calls = sqlite3_column_int64(stmt, 6);
+  run.records = sqlite3_column_int64(stmt, 7);
+  run.options = column_text(stmt, 8);
+  return run;
+}
+
+}  // namespace
+
+Error sqlite_error(sqlite3* db, int rc, const fs::path& file, const std::string& doing) {
+  const std::string name = file.string();
+  const std::string detail = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  switch (rc & 0xff) {
+    case SQLITE_NOTADB:
+      return make_error(name + " is not an SQLite database: move it aside or choose another with --db");
+    case SQLITE_FULL:
+      return make_error("disk full writing " + name + " (" + doing + "): free some space and run "
+                        "again; the page in flight was not saved");
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return make_error(name + " is busy: another process kept it locked for " +
+                        std::to_string(k_busy_timeout_ms / 1000) + " s (" + doing + ": " + detail + ")");
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+      return make_error("cannot write " + name + " (" + doing + "): " + detail +
+                        "; check the folder's permissions or choose another file with --db");
+    default:
+      return make_error("database error on " + name + " while " + doing + ": " + detail);
+  }
+}
+
+Result<std::unique_ptr<Database>> Database::open(const fs::path& path) {
+  std::error_code ec;
+  if (!path.parent_path().empty()) fs::create_directories(path.parent_path(), ec);
+  if (ec)
+    return make_error("cannot create the folder of " + path.string() + ": " + ec.message());
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &raw,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  std::unique_ptr<Database> db(new Database(raw));
+  db->m_path = path;
+  if (rc != SQLITE_OK) return db->error(rc, "opening it");
+  sqlite3_extended_result_codes(raw, 1);
+  sqlite3_busy_timeout(raw, k_busy_timeout_ms);
+  // Nothing may be written (not even the WAL switch, which rewrites the header) before we know
+  // the file is an SQLite database of ours or a new one.
+  if (auto ours = check_is_ours(raw, path); !ours) return ours.error();
+  auto mode = db->statement("PRAGMA journal_mode=WAL");
+  if (!mode) return mode.error();
+  {
+    StmtGuard guard(*mode);
+    rc = sqlite3_step(*mode);
+    if (rc != SQLITE_ROW) return db->error(rc, "switching to WAL mode");
+    // Some file systems (network mounts) cannot hold a WAL; SQLite then keeps its old journal.
+    if (column_view(*mode, 0) != "wal")
+      spdlog::warn("{}: WAL 모드를 켤 수 없어 {} 모드로 계속합니다", path.string(), column_view(*mode, 0));
+  }
+  if (auto ok = db->exec("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON", "setting pragmas"); !ok)
+    return ok.error();
+  if (auto ok = db->migrate(); !ok) return ok.error();
+  return db;
+}
+
+Database::~Database() {
+  for (auto& [sql, stmt] : m_statements) sqlite3_finalize(stmt);
+  sqlite3_close_v2(m_db);
+}
+
+Result<sqlite3_stmt*> Database::statement(const std::string& sql) {
+  auto it = m_statements.find(sql);
+  if (it != m_statements.end()) {
+    sqlite3_reset(it->second);
+    sqlite3_clear_bindings(it->second);
+    return it->second;
+  }
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v3(m_db, sql.c_str(), static_cast<int>(sql.size()),
+                              SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+  if (rc != SQLITE_OK) return error(rc, "preparing a statement");
+  m_statements.emplace(sql, stmt);
+  return stmt;
+}
+
+Error Database::error(int rc, const std::string& doing) const {
+  return sqlite_error(m_db, rc, m_path, doing);
+}
+
+Result<void> Database::exec(const char* sql, const std::string& doing) {
+  int rc = sqlite3_exec(m_db, sql, nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return error(rc, doing);
+  return {};
+}
+
+Result<std::int64_t> Database::begin_run(const RunRecord& run) {
+  static const std::string sql =
+      "INSERT INTO collection_runs (started_at, finished_at, mode, regions, status, api_calls, "
+      "records, options) VALUES (?, '', ?, ?, 'running', ?, ?, ?)";
+  auto stmt = statement(sql);
+  if (!stmt) return stmt.error();
+  StmtGuard guard(*stmt);
+  bind_view(*stmt, 1, run.started_at);
+  bind_view(*stmt, 2, run.mode);
+  bind_view(*stmt, 3, run.regions);
+  bind_int(*stmt, 4, run.api_calls);
+  bind_int(*stmt, 5, run.records);
+  bind_view(*stmt, 6, run.options);
+  int rc = sqlite3_step(*stmt);
+  if (rc != SQLITE_DONE) return error(rc, "recording a new run");
+  return static_cast<std::int64_t>(sqlite3_last_insert_rowid(m_db));
+}
+
+Result<void> Database::update_run(const RunRecord& run) {
+  static const std::string sql =
+      "UPDATE collection_runs SET status = ?, finished_at = ?, api_calls = ?, records = ? "
+      "WHERE id = ?";
+  auto stmt = statement(sql);
+  if (!stmt) return stmt.error();
+  StmtGuard guard(*stmt);
+  bind_view(*stmt, 1, run.status);
+  bind_view(*stmt, 2, run.finished_at);
+  bind_int(*stmt, 3, run.api_calls);
+  bind_int(*stmt, 4, run.records);
+  bind_int(*stmt, 5, run.id);
+  int rc = sqlite3_step(*stmt);
+  if (rc != SQLITE_DONE) return error(rc, "updating run #" + std::to_string(run.id));
+  if (sqlite3_changes(m_db) == 0)
+    return make_error("run #" + std::to_string(run.id) + " is not in " + m_path.string());
+  return {};
+}
+
+Result<void> Database::reopen_run(std::int64_t run_id) {
+  static const std::string sql =
+      "UPDATE collection_runs SET status = 'running', finished_at = '' WHERE id = ?";
+  auto stmt = statement(sql);
+  if (!stmt) return stmt.error();
+  StmtGuard guard(*stmt);
+  bind_int(*stmt, 1, run_id);
+  int rc = sqlite3_step(*stmt);
+  if (rc != SQLITE_DONE) return error(rc, "reopening run #" + std::to_string(run_id));
+  if (sqlite3_changes(m_db) == 0)
+    return make_error("run #" + std::to_string(run_id) + " is not in " + m_path.string());
+  return {};
+}
+
+Result<std::optional<RunRecord>> Database::one_run(const std::string& sql, std::int64_t id) {
+  auto stmt = statement(sql);
+  if (!stmt) return stmt.error();
+  StmtGuard guard(*stmt);
+  if (sqlite3_bind_parameter_count(*stmt) > 0) bind_int(*stmt, 1, id);
+  int rc = sqlite3_step(*stmt);
+  if (rc == SQLITE_DONE) return std::optional<RunRecord>{};
+  if (rc != SQLITE_ROW) return error(rc, "reading the runs");
+  return std::optional<RunRecord>{read_run(*stmt)};
+}
+
+Result<std::optional<RunRecord>> Database::find_run(std::int64_t run_id) {
+  static const std::string sql =
+      std::string("SELECT ") + k_run_columns + " FROM collection_runs WHERE id = ?";
+  return one_run(sql, run_id);
+}
+
+Result<std::optional<RunRecord>> Database::latest_resumable_run() {
+  static const std::string sql =
+      std::string("SELECT ") + k_run_columns +
+      " FROM collection_runs WHERE status IN ('running', 'interrupted', 'partial', 'no_keys', "
+      "'failed') ORDER BY id DESC LIMIT 1";
+  return one_run(sql, 0);
+}
+
+Result<std::optional<RunRecord>> Database::last_successful_run() {
+  static const std::string sql = std::string("SELECT ") + k_run_columns +
+                                 " FROM collection_runs WHERE status = 'success' "
+                                 "ORDER BY id DESC LIMIT 1";
+  return one_run(sql, 0);
+}
+
+Result<std::vector<PageCheckpoint>> Database::checkpoints(std::int64_t run_id) {
+  static const std::string sql =
+      "SELECT scope, page_size, page_no, total_count, rows FROM run_pages WHERE run_id = ? "
+      "ORDER BY scope, page_size, page_no";
+  auto stmt = statement(sql);
+  if (!stmt) return stmt.error();
+  StmtGuard guard(*stmt);
+  bind_int(*stmt, 1, run_id);
+  std::vector<PageCheckpoint> out;
+  int rc = SQLITE_ROW;
+  while ((rc = sqlite3_step(*stmt)) == SQLITE_ROW)
+    out.push_back({column_text(*stmt, 0), sqlite3_column_int(*stmt, 1), sqlite3_column_int(*stmt, 2),
+                   sqlite3_column_int64(*stmt, 3), sqlite3_column_int(*stmt, 4)});
+  if (rc != SQLITE_DONE) return error(rc, "reading the checkpoints of run #" + std::to_string(run_id));
+  return out;
+}
+
+}  // namespace kto::store

@@ -1,0 +1,166 @@
+// The schema and its migrations. Each step is frozen once released: a later change is one more
+// entry in k_migrations, never an edit of an earlier one, because files on disk already hold it.
+#include <array>
+#include <string>
+
+#include "kto/store/database.hpp"
+#include "sqlite_util.hpp"
+
+namespace kto::store {
+namespace {
+
+struct Migration {
+  int version;
+  const char* sql;
+};
+
+constexpr const char* k_schema_v1 = R"sql(
+CREATE TABLE schema_version (
+  version    INTEGER PRIMARY KEY,
+  applied_at TEXT NOT NULL
+);
+CREATE TABLE restaurants (
+  contentid       TEXT PRIMARY KEY NOT NULL,
+  contenttypeid   TEXT NOT NULL DEFAULT '',
+  title           TEXT NOT NULL DEFAULT '',
+  addr1           TEXT NOT NULL DEFAULT '',
+  addr2           TEXT NOT NULL DEFAULT '',
+  zipcode         TEXT NOT NULL DEFAULT '',
+  tel             TEXT NOT NULL DEFAULT '',
+  areacode        TEXT NOT NULL DEFAULT '',
+  sigungucode     TEXT NOT NULL DEFAULT '',
+  cat1            TEXT NOT NULL DEFAULT '',
+  cat2            TEXT NOT NULL DEFAULT '',
+  cat3            TEXT NOT NULL DEFAULT '',
+  ldong_regn_cd   TEXT NOT NULL DEFAULT '',
+  ldong_signgu_cd TEXT NOT NULL DEFAULT '',
+  lcls_systm1     TEXT NOT NULL DEFAULT '',
+  lcls_systm2     TEXT NOT NULL DEFAULT '',
+  lcls_systm3     TEXT NOT NULL DEFAULT '',
+  mapx            REAL,
+  mapy            REAL,
+  mlevel          TEXT NOT NULL DEFAULT '',
+  firstimage      TEXT NOT NULL DEFAULT '',
+  firstimage2     TEXT NOT NULL DEFAULT '',
+  cpyrht_div_cd   TEXT NOT NULL DEFAULT '',
+  createdtime     TEXT NOT NULL DEFAULT '',
+  modifiedtime    TEXT NOT NULL DEFAULT '',
+  showflag        TEXT NOT NULL DEFAULT '',
+  area_code       INTEGER NOT NULL DEFAULT 0,
+  raw_json        TEXT NOT NULL,
+  first_seen_at   TEXT NOT NULL,
+  last_seen_at    TEXT NOT NULL,
+  hidden          INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX restaurants_area_code ON restaurants(area_code);
+CREATE TABLE collection_runs (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  started_at  TEXT NOT NULL,
+  finished_at TEXT NOT NULL DEFAULT '',
+  mode        TEXT NOT NULL DEFAULT '',
+  regions     TEXT NOT NULL DEFAULT '',
+  status      TEXT NOT NULL,
+  api_calls   INTEGER NOT NULL DEFAULT 0,
+  records     INTEGER NOT NULL DEFAULT 0,
+  options     TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE run_pages (
+  run_id      INTEGER NOT NULL REFERENCES collection_runs(id) ON DELETE CASCADE,
+  scope       TEXT NOT NULL,
+  page_size   INTEGER NOT NULL,
+  page_no     INTEGER NOT NULL,
+  total_count INTEGER NOT NULL,
+  rows        INTEGER NOT NULL,
+  done_at     TEXT NOT NULL,
+  PRIMARY KEY (run_id, scope, page_size, page_no)
+);
+)sql";
+
+constexpr std::array k_migrations{
+    Migration{1, k_schema_v1},
+};
+static_assert(k_migrations.back().version == Database::k_schema_version,
+              "k_schema_version must name the last migration");
+
+// 0 when the file has no schema_version table yet (a new, empty file).
+Result<int> read_version(sqlite3* db, const std::filesystem::path& file) {
+  sqlite3_stmt* stmt = nullptr;
+  const char* sql =
+      "SELECT CASE WHEN EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
+      "name = 'schema_version') THEN 1 ELSE 0 END";
+  int rc = sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr);
+  if (rc != SQLITE_OK) return sqlite_error(db, rc, file, "reading the schema version");
+  rc = sqlite3_step(stmt);
+  const bool has_table = rc == SQLITE_ROW && sqlite3_column_int(stmt, 0) == 1;
+  sqlite3_finalize(stmt);
+  if (rc != SQLITE_ROW) return sqlite_error(db, rc, file, "reading the schema version");
+  if (!has_table) return 0;
+  rc = sqlite3_prepare_v2(db, "SELECT COALESCE(MAX(version), 0) FROM schema_version", -1, &stmt,
+                          nullptr);
+  if (rc != SQLITE_OK) return sqlite_error(db, rc, file, "reading the schema version");
+  rc = sqlite3_step(stmt);
+  const int version = rc == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : 0;
+  sqlite3_finalize(stmt);
+  if (rc != SQLITE_ROW) return sqlite_error(db, rc, file, "reading the schema version");
+  return version;
+}
+
+}  // namespace
+
+Result<void> check_is_ours(sqlite3* db, const std::filesystem::path& file) {
+  sqlite3_stmt* stmt = nullptr;
+  const char* sql =
+      "SELECT COUNT(*), COALESCE(SUM(name = 'schema_version'), 0) FROM sqlite_master "
+      "WHERE type = 'table' AND name NOT LIKE 'sqlite_%'";
+  int rc = sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr);
+  if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
+  if (rc != SQLITE_ROW) {
+    Error e = sqlite_error(db, rc, file, "reading its tables");
+    sqlite3_finalize(stmt);
+    return e;
+  }
+  const int tables = sqlite3_column_int(stmt, 0);
+  const int ours = sqlite3_column_int(stmt, 1);
+  sqlite3_finalize(stmt);
+  // Our migrations create schema_version with the first table, in one transaction: tables
+  // without it (even one named restaurants) were made by someone else and are left untouched.
+  if (tables > 0 && ours == 0)
+    return make_error(file.string() + " is a database of another program (it has tables but no "
+                      "schema_version of kto-collector): nothing was written; choose another "
+                      "file with --db");
+  return {};
+}
+
+Result<int> Database::schema_version() { return read_version(m_db, m_path); }
+
+Result<void> Database::migrate() {
+  auto current = read_version(m_db, m_path);
+  if (!current) return current.error();
+  if (*current > k_schema_version)
+    return make_error(m_path.string() + " was written by a newer kto-collector (schema " +
+                      std::to_string(*current) + "; this one knows " +
+                      std::to_string(k_schema_version) + "): upgrade the collector");
+  for (const Migration& step : k_migrations) {
+    if (step.version <= *current) continue;
+    const std::string doing = "migrating to schema " + std::to_string(step.version);
+    if (auto ok = exec("BEGIN IMMEDIATE", doing); !ok) return ok;
+    // Another process may have migrated while this one waited for the write lock.
+    auto now = read_version(m_db, m_path);
+    Result<void> ok = now ? Result<void>{} : Result<void>{now.error()};
+    if (ok && *now < step.version) {
+      ok = exec(step.sql, doing);
+      const std::string record = "INSERT INTO schema_version (version, applied_at) VALUES (" +
+                                 std::to_string(step.version) +
+                                 ", strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))";
+      if (ok) ok = exec(record.c_str(), doing);
+    }
+    if (ok) ok = exec("COMMIT", doing);
+    if (!ok) {
+      sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+      return ok;
+    }
+  }
+  return {};
+}
+
+}  // namespace kto::store

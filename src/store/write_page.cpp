@@ -1,0 +1,225 @@
+// One page, one transaction: the items are upserted by contentid and the page's checkpoint is
+// recorded with them, so a crash loses at most the page in flight and a resumed run never fetches
+// a stored page again. This is the hot path of a collection: statements are prepared once, text is
+// bound without copies and each item is serialised once (for raw_json).
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <optional>
+#include <string_view>
+
+#include "kto/store/database.hpp"
+#include "kto/store/raw_json.hpp"
+#include "sqlite_util.hpp"
+
+namespace kto::store {
+namespace {
+
+struct ItemColumn {
+  std::string_view key;  // the item's field
+  const char* column;    // its column in restaurants
+  bool real;             // stored as REAL (coordinates), NULL when not a number
+};
+
+// The item's fields in the order of the upsert's first parameters (?1 … ?26).
+constexpr std::array<ItemColumn, 26> k_item_columns{{
+    {"contentid", "contentid", false},         {"contenttypeid", "contenttypeid", false},
+    {"title", "title", false},                 {"addr1", "addr1", false},
+    {"addr2", "addr2", false},                 {"zipcode", "zipcode", false},
+    {"tel", "tel", false},                     {"areacode", "areacode", false},
+    {"sigungucode", "sigungucode", false},     {"cat1", "cat1", false},
+    {"cat2", "cat2", false},                   {"cat3", "cat3", false},
+    {"lDongRegnCd", "ldong_regn_cd", false},   {"lDongSignguCd", "ldong_signgu_cd", false},
+    {"lclsSystm1", "lcls_systm1", false},      {"lclsSystm2", "lcls_systm2", false},
+    {"lclsSystm3", "lcls_systm3", false},      {"mapx", "mapx", true},
+    {"mapy", "mapy", true},                    {"mlevel", "mlevel", false},
+    {"firstimage", "firstimage", false},       {"firstimage2", "firstimage2", false},
+    {"cpyrhtDivCd", "cpyrht_div_cd", false},   {"createdtime", "createdtime", false},
+    {"modifiedtime", "modifiedtime", false},   {"showflag", "showflag", false},
+}};
+constexpr int k_contentid = 0;
+constexpr int k_showflag = 25;
+// Parameters after the item's fields.
+constexpr int k_param_area_code = 27;
+constexpr int k_param_raw_json = 28;
+constexpr int k_param_first_seen = 29;
+constexpr int k_param_last_seen = 30;
+constexpr int k_param_hidden = 31;
+
+std::string build_upsert_sql() {
+  std::string cols;
+  std::string params;
+  std::string updates;
+  for (std::size_t i = 0; i < k_item_columns.size(); ++i) {
+    const std::string col = k_item_columns[i].column;
+    cols += col + ", ";
+    params += "?" + std::to_string(i + 1) + ", ";
+    // The sync list blanks most codes of a hidden item: a blank there is not news, so a hidden
+    // item keeps the values (and the province) the row already had.
+    if (i != k_contentid)
+      updates += col + " = CASE WHEN excluded.hidden = 1 THEN COALESCE(NULLIF(excluded." + col +
+                 ", ''), restaurants." + col + ") ELSE excluded." + col + " END, ";
+  }
+  // first_seen_at is left out of the update: it keeps the day the item was first listed.
+  return "INSERT INTO restaurants (" + cols +
+         "area_code, raw_json, first_seen_at, last_seen_at, hidden) VALUES (" + params +
+         "?27, ?28, ?29, ?30, ?31) ON CONFLICT(contentid) DO UPDATE SET " + updates +
+         "area_code = CASE WHEN excluded.hidden = 1 AND restaurants.area_code <> 0 "
+         "THEN restaurants.area_code ELSE excluded.area_code END, raw_json = excluded.raw_json, "
+         "last_seen_at = excluded.last_seen_at, hidden = excluded.hidden";
+}
+
+// The service sends strings, but numbers (and worse) must not be lost: everything becomes text.
+std::string_view value_text(const nlohmann::json& value, std::string& scratch) {
+  if (value.is_string()) return value.get_ref<const std::string&>();
+  if (value.is_null()) return {};
+  if (value.is_number_integer()) scratch = std::to_string(value.get<long long>());
+  else if (value.is_number_unsigned()) scratch = std::to_string(value.get<unsigned long long>());
+  else scratch = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return scratch;
+}
+
+// The columns in the order of their keys, which is the order an item (a std::map) iterates in.
+const std::array<std::size_t, k_item_columns.size()>& columns_by_key() {
+  static const auto order = [] {
+    std::array<std::size_t, k_item_columns.size()> o{};
+    for (std::size_t i = 0; i < o.size(); ++i) o[i] = i;
+    std::sort(o.begin(), o.end(),
+              [](std::size_t a, std::size_t b) { return k_item_columns[a].key < k_item_columns[b].key; });
+    return o;
+  }();
+  return order;
+}
+
+// Reads every field in one pass over the item (a merge of two sorted lists instead of 26 map
+// look-ups). The views point into the item or into scratch, both alive until the step.
+void read_fields(const nlohmann::json& item, std::array<std::string, k_item_columns.size()>& scratch,
+                 std::array<std::string_view, k_item_columns.size()>& values) {
+  values.fill({});
+  if (!item.is_object()) return;
+  const auto& order = columns_by_key();
+  auto it = item.begin();
+  std::size_t j = 0;
+  while (it != item.end() && j < order.size()) {
+    const std::string_view key = it.key();
+    const std::string_view wanted = k_item_columns[order[j]].key;
+    if (key < wanted) {
+      ++it;
+    } else if (wanted < key) {
+      ++j;
+    } else {
+      values[order[j]] = value_text(*it, scratch[order[j]]);
+      ++it;
+      ++j;
+    }
+  }
+}
+
+std::optional<double> parse_real(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  if (text.empty()) return std::nullopt;
+  double value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size() || !std::isfinite(value))
+    return std::nullopt;
+  return value;
+}
+
+void bind_fields(sqlite3_stmt* stmt, const std::array<std::string_view, k_item_columns.size()>& values) {
+  for (std::size_t i = 0; i < k_item_columns.size(); ++i) {
+    const int index = static_cast<int>(i) + 1;
+    if (!k_item_columns[i].real) {
+      bind_view(stmt, index, values[i]);
+    } else if (auto real = parse_real(values[i])) {
+      sqlite3_bind_double(stmt, index, *real);
+    } else {
+      sqlite3_bind_null(stmt, index);
+    }
+  }
+}
+
+}  // namespace
+
+Result<UpsertStats> Database::write_page(const PageWrite& page) {
+  if (auto ok = exec("BEGIN IMMEDIATE", "starting to store a page"); !ok) return ok.error();
+  auto stats = upsert_items(page);
+  Result<void> ok = stats ? insert_checkpoint(page) : Result<void>{stats.error()};
+  if (ok) ok = exec("COMMIT", "storing a page");
+  if (!ok) {
+    // The error's message was taken before: ROLLBACK would overwrite sqlite3_errmsg.
+    sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+    return ok.error();
+  }
+  return stats;
+}
+
+Result<UpsertStats> Database::upsert_items(const PageWrite& page) {
+  static const std::string upsert_sql = build_upsert_sql();
+  static const std::string exists_sql = "SELECT 1 FROM restaurants WHERE contentid = ?";
+  auto upsert = statement(upsert_sql);
+  if (!upsert) return upsert.error();
+  auto exists = statement(exists_sql);
+  if (!exists) return exists.error();
+  StmtGuard upsert_guard(*upsert);
+  StmtGuard exists_guard(*exists);
+  std::array<std::string, k_item_columns.size()> scratch;
+  std::array<std::string_view, k_item_columns.size()> values;
+  std::string raw;
+  UpsertStats stats;
+  bind_view(*upsert, k_param_first_seen, page.now);
+  bind_view(*upsert, k_param_last_seen, page.now);
+  for (const StoredItem& stored : page.items) {
+    const nlohmann::json& item = *stored.item;
+    read_fields(item, scratch, values);
+    if (values[k_contentid].empty()) {
+      ++stats.skipped;
+      continue;
+    }
+    sqlite3_reset(*upsert);
+    bind_fields(*upsert, values);
+    const bool hidden = page.from_sync_list && values[k_showflag] == "0";
+    dump_item(item, raw);
+    bind_int(*upsert, k_param_area_code, stored.area_code);
+    bind_view(*upsert, k_param_raw_json, raw);
+    bind_int(*upsert, k_param_hidden, hidden ? 1 : 0);
+
+    // Looked up first so that the stats can tell an insert from an update (a contentid twice in
+    // one page counts once as each).
+    bind_view(*exists, 1, values[k_contentid]);
+    int rc = sqlite3_step(*exists);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return error(rc, "storing a page");
+    const bool known = rc == SQLITE_ROW;
+    sqlite3_reset(*exists);
+    rc = sqlite3_step(*upsert);
+    if (rc != SQLITE_DONE) return error(rc, "storing item " + std::string(values[k_contentid]));
+    ++(known ? stats.updated : stats.inserted);
+    if (hidden) ++stats.hidden;
+  }
+  return stats;
+}
+
+Result<void> Database::insert_checkpoint(const PageWrite& page) {
+  static const std::string sql =
+      "INSERT INTO run_pages (run_id, scope, page_size, page_no, total_count, rows, done_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(run_id, scope, page_size, page_no) DO UPDATE SET "
+      "total_count = excluded.total_count, rows = excluded.rows, done_at = excluded.done_at";
+  auto stmt = statement(sql);
+  if (!stmt) return stmt.error();
+  StmtGuard guard(*stmt);
+  const PageCheckpoint& cp = page.checkpoint;
+  bind_int(*stmt, 1, page.run_id);
+  bind_view(*stmt, 2, cp.scope);
+  bind_int(*stmt, 3, cp.page_size);
+  bind_int(*stmt, 4, cp.page_no);
+  bind_int(*stmt, 5, cp.total_count);
+  bind_int(*stmt, 6, cp.rows);
+  bind_view(*stmt, 7, page.now);
+  int rc = sqlite3_step(*stmt);
+  if (rc != SQLITE_DONE) return error(rc, "recording the checkpoint of " + cp.scope + " page " +
+                                              std::to_string(cp.page_no));
+  return {};
+}
+
+}  // namespace kto::store

@@ -1,0 +1,205 @@
+// Opening, migrating and refusing files; the runs table.
+#include <gtest/gtest.h>
+
+#include "unit/store_support.hpp"
+
+using namespace kto::store;
+using namespace kto::store::testing;
+
+using DatabaseOpen = StoreTest;
+using DatabaseRuns = StoreTest;
+
+TEST_F(DatabaseOpen, CreatesItsFoldersAndMigratesToTheCurrentSchema) {
+  const fs::path path = m_dir / "data" / "nested" / "restaurants.db";
+  auto db = open_db(path);
+  ASSERT_NE(db, nullptr);
+  EXPECT_TRUE(fs::exists(path));
+  auto version = db->schema_version();
+  ASSERT_TRUE(version.ok());
+  EXPECT_EQ(*version, Database::k_schema_version);
+  for (const char* table : {"restaurants", "collection_runs", "run_pages", "schema_version"})
+    EXPECT_EQ(query_text(*db, std::string("SELECT name FROM sqlite_master WHERE name = '") + table + "'"),
+              table);
+  EXPECT_EQ(query_text(*db, "SELECT name FROM sqlite_master WHERE type = 'index' AND "
+                            "sql LIKE '%area_code%'"),
+            "restaurants_area_code");
+}
+
+TEST_F(DatabaseOpen, ReopeningKeepsDataAndMigratesOnlyOnce) {
+  const fs::path path = m_dir / "restaurants.db";
+  {
+    auto db = open_db(path);
+    ASSERT_NE(db, nullptr);
+    new_run(*db);
+  }
+  auto db = open_db(path);
+  ASSERT_NE(db, nullptr);
+  EXPECT_EQ(query_text(*db, "SELECT COUNT(*) FROM schema_version"), "1");
+  EXPECT_EQ(query_text(*db, "SELECT COUNT(*) FROM collection_runs"), "1");
+}
+
+TEST_F(DatabaseOpen, TurnsOnWalModeAndForeignKeys) {
+  auto db = open_db(m_dir / "restaurants.db");
+  ASSERT_NE(db, nullptr);
+  EXPECT_EQ(query_text(*db, "PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(query_text(*db, "PRAGMA foreign_keys"), "1");
+  EXPECT_EQ(query_text(*db, "PRAGMA synchronous"), "1");  // NORMAL
+}
+
+TEST_F(DatabaseOpen, RefusesAFileThatIsNotADatabaseAndSaysWhatToDo) {
+  const fs::path path = m_dir / "restaurants.db";
+  const std::string text = "contentid,title\n1,not a database at all but a CSV file someone saved here\n";
+  { std::ofstream(path) << text; }
+  auto db = Database::open(path);
+  ASSERT_FALSE(db.ok());
+  EXPECT_EQ(db.error().exit_code, kto::ExitCode::failure);
+  EXPECT_NE(db.error().message.find(path.string() + " is not an SQLite database"), std::string::npos)
+      << db.error().message;
+  EXPECT_NE(db.error().message.find("--db"), std::string::npos);
+  EXPECT_EQ(file_bytes(path), text);
+}
+
+TEST_F(DatabaseOpen, RefusesADatabaseOfAnotherProgramAndLeavesItUnchanged) {
+  const fs::path path = m_dir / "other.db";
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(raw, "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);"
+                              "INSERT INTO users (name) VALUES ('kim')", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(raw);
+  const std::string before = file_bytes(path);
+
+  auto db = Database::open(path);
+  ASSERT_FALSE(db.ok());
+  EXPECT_NE(db.error().message.find(path.string()), std::string::npos) << db.error().message;
+  EXPECT_NE(db.error().message.find("another program"), std::string::npos) << db.error().message;
+  EXPECT_EQ(file_bytes(path), before);  // not even switched to WAL
+  EXPECT_FALSE(fs::exists(path.string() + "-wal"));
+}
+
+TEST_F(DatabaseOpen, RefusesARestaurantsTableItDidNotCreate) {
+  const fs::path path = m_dir / "restaurants.db";
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(raw, "CREATE TABLE restaurants (id INTEGER)", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(raw);
+  const std::string before = file_bytes(path);
+  auto db = Database::open(path);
+  ASSERT_FALSE(db.ok());
+  EXPECT_EQ(file_bytes(path), before);
+}
+
+TEST_F(DatabaseOpen, RefusesASchemaNewerThanItKnows) {
+  const fs::path path = m_dir / "restaurants.db";
+  {
+    auto db = open_db(path);
+    ASSERT_NE(db, nullptr);
+    ASSERT_EQ(sqlite3_exec(db->handle(),
+                           "INSERT INTO schema_version (version, applied_at) VALUES (99, 'later')",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+  }
+  auto db = Database::open(path);
+  ASSERT_FALSE(db.ok());
+  EXPECT_NE(db.error().message.find("newer"), std::string::npos) << db.error().message;
+}
+
+TEST_F(DatabaseOpen, ReportsAFolderItCannotCreate) {
+  const fs::path blocker = m_dir / "data";
+  { std::ofstream(blocker) << "a file where the folder should be"; }
+  auto db = Database::open(blocker / "restaurants.db");
+  ASSERT_FALSE(db.ok());
+  EXPECT_NE(db.error().message.find((blocker / "restaurants.db").string()), std::string::npos)
+      << db.error().message;
+}
+
+TEST_F(DatabaseRuns, BeginRunRecordsARunningRunThatFindRunReadsBack) {
+  auto db = open_db(m_dir / "restaurants.db");
+  ASSERT_NE(db, nullptr);
+  const auto id = new_run(*db);
+  EXPECT_GT(id, 0);
+  auto run = db->find_run(id);
+  ASSERT_TRUE(run.ok());
+  ASSERT_TRUE(run->has_value());
+  const RunRecord& r = **run;
+  EXPECT_EQ(r.id, id);
+  EXPECT_EQ(r.status, "running");
+  EXPECT_EQ(r.mode, "major");
+  EXPECT_EQ(r.regions, "1,6,31,39");
+  EXPECT_EQ(r.options, R"({"page_size":5})");
+  EXPECT_EQ(r.finished_at, "");
+  auto missing = db->find_run(id + 100);
+  ASSERT_TRUE(missing.ok());
+  EXPECT_FALSE(missing->has_value());
+}
+
+TEST_F(DatabaseRuns, UpdateRunFinishesItAndReopenRunMakesItRunningAgain) {
+  auto db = open_db(m_dir / "restaurants.db");
+  ASSERT_NE(db, nullptr);
+  RunRecord run;
+  run.id = new_run(*db);
+  run.status = "partial";
+  run.finished_at = "2026-11-25T02:30:00+09:00";
+  run.api_calls = 42;
+  run.records = 4100;
+  ASSERT_TRUE(db->update_run(run).ok());
+  auto stored = db->find_run(run.id);
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  EXPECT_EQ((*stored)->status, "partial");
+  EXPECT_EQ((*stored)->api_calls, 42);
+  EXPECT_EQ((*stored)->records, 4100);
+  EXPECT_EQ((*stored)->finished_at, "2026-11-25T02:30:00+09:00");
+  EXPECT_EQ((*stored)->options, R"({"page_size":5})");  // kept for --resume
+
+  ASSERT_TRUE(db->reopen_run(run.id).ok());
+  stored = db->find_run(run.id);
+  EXPECT_EQ((*stored)->status, "running");
+  EXPECT_EQ((*stored)->finished_at, "");
+}
+
+TEST_F(DatabaseRuns, UpdatingAnUnknownRunIsAnError) {
+  auto db = open_db(m_dir / "restaurants.db");
+  ASSERT_NE(db, nullptr);
+  RunRecord run;
+  run.id = 77;
+  run.status = "success";
+  EXPECT_FALSE(db->update_run(run).ok());
+  EXPECT_FALSE(db->reopen_run(77).ok());
+}
+
+TEST_F(DatabaseRuns, LatestResumableRunIsTheNewestUnfinishedOne) {
+  auto db = open_db(m_dir / "restaurants.db");
+  ASSERT_NE(db, nullptr);
+  auto none = db->latest_resumable_run();
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+
+  new_run(*db, "success");
+  const auto partial = new_run(*db, "partial");
+  const auto no_keys = new_run(*db, "no_keys");
+  const auto success = new_run(*db, "success");
+  auto latest = db->latest_resumable_run();
+  ASSERT_TRUE(latest.ok() && latest->has_value());
+  EXPECT_EQ((*latest)->id, no_keys);
+  EXPECT_NE((*latest)->id, partial);
+  auto good = db->last_successful_run();
+  ASSERT_TRUE(good.ok() && good->has_value());
+  EXPECT_EQ((*good)->id, success);
+
+  for (const char* status : {"interrupted", "failed", "running"}) {
+    const auto id = new_run(*db, status);
+    latest = db->latest_resumable_run();
+    ASSERT_TRUE(latest.ok() && latest->has_value());
+    EXPECT_EQ((*latest)->id, id) << status;
+  }
+}
+
+TEST_F(DatabaseRuns, LastSuccessfulRunIsEmptyWithoutOne) {
+  auto db = open_db(m_dir / "restaurants.db");
+  ASSERT_NE(db, nullptr);
+  new_run(*db, "failed");
+  auto good = db->last_successful_run();
+  ASSERT_TRUE(good.ok());
+  EXPECT_FALSE(good->has_value());
+}
