@@ -4,9 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# clang + libclang-rt-dev (libFuzzer and clang's sanitizer runtimes, same version as the default
+# clang) are for scripts/fuzz.sh; time (/usr/bin/time) and jq are for scripts/bench_e2e.sh.
 packages=(build-essential cmake pkg-config libcurl4-openssl-dev nlohmann-json3-dev libspdlog-dev
   libcli11-dev libgtest-dev libgmock-dev libsqlite3-dev libcpp-httplib-dev libpugixml-dev
-  libbenchmark-dev libssl-dev curl)
+  libbenchmark-dev libssl-dev curl clang libclang-rt-dev time jq)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -49,12 +49,13 @@ class Gateway {
     int hang_ms = 0;
     int latency_ms = 0;
     double cut_fraction = 0.5;
+    long long huge_bytes = 0;
   };
   Decision decide(std::string_view operation, const std::optional<std::string>& key);
   std::optional<Answer> check_key(std::string_view operation, const std::string* key);
   std::optional<FaultKind> pick_fault(std::string_view operation);
   Answer gateway_error(std::string_view code, std::string_view message) const;
-  static void apply_fault(Reply& reply, double cut_fraction);
+  static void apply_fault(Reply& reply, double cut_fraction, long long huge_bytes);
 
   const Dataset& m_data;
   Stats m_stats;

@@ -99,16 +99,23 @@ void read_keys(const json& obj, std::map<std::string, KeySpec>& out) {
 FaultKind parse_fault_kind(const json& v) {
   const std::string s = v.is_string() ? v.get<std::string>() : "";
   for (FaultKind k : {FaultKind::http500, FaultKind::html502, FaultKind::hang, FaultKind::empty,
-                      FaultKind::truncated, FaultKind::reset})
+                      FaultKind::truncated, FaultKind::reset, FaultKind::huge, FaultKind::bad_utf8,
+                      FaultKind::entities})
     if (s == fault_kind_name(k)) return k;
   throw FieldError{"faults: unknown kind '" + s +
-                   "' (http500, html502, hang, empty, truncated, reset)"};
+                   "' (http500, html502, hang, empty, truncated, reset, huge, bad_utf8, entities)"};
 }
 
 FaultSpec read_faults(const json& obj) {
   FaultSpec f;
   f.rate = read_ratio(obj, "rate", 0.0);
   f.hang_ms = read_int(obj, "hang_ms", f.hang_ms);
+  if (obj.contains("huge_bytes")) {
+    const json& v = obj.at("huge_bytes");
+    if (!v.is_number_integer() || v.get<long long>() < 0 || v.get<long long>() > (1LL << 32))
+      throw FieldError{"faults.huge_bytes must be a whole number from 0 to 4294967296"};
+    f.huge_bytes = v.get<long long>();
+  }
   if (obj.contains("kinds"))
     for (const auto& k : obj.at("kinds")) f.kinds.push_back(parse_fault_kind(k));
   if (obj.contains("operations"))
@@ -169,6 +176,9 @@ const char* fault_kind_name(FaultKind kind) {
     case FaultKind::empty: return "empty";
     case FaultKind::truncated: return "truncated";
     case FaultKind::reset: return "reset";
+    case FaultKind::huge: return "huge";
+    case FaultKind::bad_utf8: return "bad_utf8";
+    case FaultKind::entities: return "entities";
   }
   return "?";
 }

@@ -34,7 +34,16 @@
 //   "modifiedtime_semantics": "on"|"since",       // modifiedtime=YYYYMMDD: that KST day, or since it
 //   "faults": {"rate": 0.2,                       // share of authorised calls that fail
 //              "kinds": ["http500","html502","hang","empty","truncated","reset"],
+//                                                 // (default: these six). Three more are only
+//                                                 // used when named: "huge" (the answer padded
+//                                                 // with whitespace to huge_bytes), "bad_utf8"
+//                                                 // (invalid UTF-8 bytes at the start of every
+//                                                 // title), "entities" (HTTP 200, an XML gateway
+//                                                 // error whose DOCTYPE defines a billion-laughs
+//                                                 // entity chain and whose reason code is an
+//                                                 // entity meaning 30)
 //              "hang_ms": 30000,
+//              "huge_bytes": 83886080,
 //              "operations": ["areaBasedList2"],  // default: all operations
 //              "schedule": [{"call": 3, "kind": "http500"}]},
 //                                                 // the 3rd API request (1-based, counted from
@@ -76,7 +85,7 @@ struct KeySpec {
   std::optional<int> per_second;
 };
 
-enum class FaultKind { http500, html502, hang, empty, truncated, reset };
+enum class FaultKind { http500, html502, hang, empty, truncated, reset, huge, bad_utf8, entities };
 
 struct ScheduledFault {
   long call = 0;  // 1-based
@@ -85,8 +94,9 @@ struct ScheduledFault {
 
 struct FaultSpec {
   double rate = 0.0;
-  std::vector<FaultKind> kinds;  // empty = all kinds
+  std::vector<FaultKind> kinds;  // empty = the six wire faults (http500 … reset)
   int hang_ms = 30000;
+  long long huge_bytes = 80LL * 1024 * 1024;  // the size of a "huge" answer
   std::vector<std::string> operations;  // empty = all
   std::vector<ScheduledFault> schedule;
 };

@@ -68,7 +68,7 @@ bool read_small_count(const json& body, const char* name, int& out) {
 
 // items: "" (none), {"item": [...]}, {"item": {...}} (one). Entries of the array that are not
 // objects are skipped: one broken entry should not cost the other 999 rows of the page.
-std::string read_items(const json& items, std::vector<json>& out) {
+std::string read_items(json& items, std::vector<json>& out) {
   if (items.is_null()) return "";
   if (items.is_string())
     return trim(items.get_ref<const std::string&>()).empty() ? "" : "items is a non-empty string";

@@ -49,6 +49,8 @@ ApiOutcome from_transport_error(const HttpResponse& response) {
                   "응답이 너무 큼");
     case TransportError::connection:
       return make(OutcomeKind::service_error, FailureKind::connection, response.status, "연결 실패");
+    case TransportError::cancelled:
+      return make(OutcomeKind::service_error, FailureKind::connection, response.status, "요청 중단");
     case TransportError::other:
     case TransportError::none:
       break;

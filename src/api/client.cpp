@@ -64,6 +64,8 @@ class PageFetch {
       ++m_calls;
       ++m_result.calls;
       m_result.last_outcome = outcome;
+      // A stop cut the transfer short: the page is abandoned, not failed.
+      if (response.error == TransportError::cancelled) return finish(FetchStatus::cancelled);
       if (decide(*lease, outcome, response, page)) return std::move(m_result);
     }
   }
@@ -82,6 +84,7 @@ class PageFetch {
                             m_options.mobile_app, m_params);
     request.timeout = m_options.timeout;
     request.connect_timeout = m_options.connect_timeout;
+    request.cancel = m_stop;
     return request;
   }
 

@@ -36,7 +36,14 @@ struct Transfer {
   std::string* body = nullptr;
   std::size_t max_bytes = 0;
   bool too_large = false;
+  const std::atomic<bool>* cancel = nullptr;
 };
+
+// Called by curl about once a second and whenever data moves: non-zero aborts the transfer.
+int check_cancel(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  const auto* transfer = static_cast<const Transfer*>(user);
+  return transfer->cancel != nullptr && transfer->cancel->load() ? 1 : 0;
+}
 
 // Returning less than asked makes curl stop with CURLE_WRITE_ERROR: a body past the limit is
 // refused while it arrives instead of after it filled the memory.
@@ -53,6 +60,7 @@ std::size_t write_body(char* data, std::size_t size, std::size_t count, void* us
 
 TransportError map_error(CURLcode code, bool too_large) {
   if (too_large || code == CURLE_FILESIZE_EXCEEDED) return TransportError::too_large;
+  if (code == CURLE_ABORTED_BY_CALLBACK) return TransportError::cancelled;
   switch (code) {
     case CURLE_OPERATION_TIMEDOUT:
       return TransportError::timeout;
@@ -133,11 +141,16 @@ class CurlTransport final : public Transport {
                      static_cast<curl_off_t>(request.max_body_bytes));
     curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, &write_body);
     curl_easy_setopt(handle, CURLOPT_WRITEDATA, &transfer);
+    if (transfer.cancel != nullptr) {
+      curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, &check_cancel);
+      curl_easy_setopt(handle, CURLOPT_XFERINFODATA, &transfer);
+      curl_easy_setopt(handle, CURLOPT_NOPROGRESS, 0L);
+    }
   }
 
   static HttpResponse perform(CURL* handle, const HttpRequest& request) {
     HttpResponse response;
-    Transfer transfer{&response.body, request.max_body_bytes, false};
+    Transfer transfer{&response.body, request.max_body_bytes, false, request.cancel};
     char error_buffer[CURL_ERROR_SIZE] = {};
     configure(handle, request, transfer, error_buffer);
     auto start = std::chrono::steady_clock::now();

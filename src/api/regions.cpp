@@ -68,9 +68,15 @@ ParsedRegions parse_region_list(std::string_view text) {
     std::size_t comma = text.find(',', pos);
     if (comma == std::string_view::npos) comma = text.size();
     std::string_view entry = trim(text.substr(pos, comma - pos));
+    if (entry.empty()) {
+      out.codes.clear();
+      out.error = "--regions '" + std::string(text) + "' has an empty entry: give area codes "
+                  "separated by commas, e.g. --regions 1,6,31 (valid: " + valid_codes_text() + ")";
+      return out;
+    }
     int code = 0;
     auto res = std::from_chars(entry.data(), entry.data() + entry.size(), code);
-    if (entry.empty() || res.ec != std::errc{} || res.ptr != entry.data() + entry.size() ||
+    if (res.ec != std::errc{} || res.ptr != entry.data() + entry.size() ||
         !find_region(code)) {
       out.codes.clear();
       out.error = "unknown region code '" + std::string(entry) + "' in --regions (valid: " +

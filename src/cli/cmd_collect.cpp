@@ -94,6 +94,13 @@ Result<util::FileLock> take_run_lock(const std::filesystem::path& db_path, bool 
 
 Result<void> resolve_since(collect::CollectOptions& options, store::Database& db) {
   if (!options.since || *options.since != "last") return {};
+  if (options.resume) {
+    // `--resume --since last` (the nightly idiom): a run to resume brings its own saved options,
+    // so "last" needs no successful run yet.
+    auto unfinished = db.latest_resumable_run();
+    if (!unfinished) return unfinished.error();
+    if (*unfinished) return {};
+  }
   auto last = db.last_successful_run();
   if (!last) return last.error();
   if (!*last)
@@ -209,11 +216,18 @@ int run_collect(const GlobalOptions& global, CollectArgs args) {
     std::cout << collect_json(report).dump(2) << std::endl;
   else
     std::cout << render_collect_summary(report) << std::flush;
+  // A failed run (the disk, the database, a refused request) says why in one line on stderr and in
+  // the log, with --json too: the report's errors are not where cron's mail looks.
+  if (report.status == "failed")
+    spdlog::error("❌ 수집 실패: {} - 원인을 해결한 뒤 'collector collect --resume'으로 이어서 "
+                  "수집하세요",
+                  report.errors.empty() ? std::string("알 수 없는 오류") : report.errors.front());
   spdlog::info("🏁 수집 종료: {} (API 호출 {}회, 레코드 {}건)", report.status, report.api_calls,
                report.records);
   if (report.status == "no_keys")
-    std::cerr << "collector: 사용 가능한 KTO API 키가 없습니다"
-              << (report.no_key_message.empty() ? "" : " - " + util::redact(report.no_key_message))
+    std::cerr << "collector: "
+              << (report.no_key_message.empty() ? std::string("사용 가능한 KTO API 키가 없습니다")
+                                                : util::redact(report.no_key_message))
               << ". 'collector status'로 확인하고 'collector collect --resume'으로 이어서 수집하세요\n";
   return static_cast<int>(report.exit_code);
 }

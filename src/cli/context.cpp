@@ -1,6 +1,10 @@
 #include "kto/cli/context.hpp"
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include "kto/util/time.hpp"
 
@@ -9,6 +13,13 @@ namespace kto::cli {
 std::string missing_key_message() {
   return "KTO_API_KEY is not set: put your data.go.kr key(s) in .env (KTO_API_KEY=key1,key2) or "
          "the environment; see .env.example";
+}
+
+std::string missing_key_message(const config::Settings& settings) {
+  if (!settings.api_key_given) return missing_key_message();
+  return "KTO_API_KEY holds no usable key (it is empty, or only commas and the placeholder "
+         "your_api_key_here): put your data.go.kr key(s) in .env (KTO_API_KEY=key1,key2) or the "
+         "environment";
 }
 
 Result<config::Settings> load_settings(const GlobalOptions& global) {
@@ -42,6 +53,27 @@ std::string setup_logging(const GlobalOptions& global, const config::Settings& s
   return path;
 }
 
+namespace {
+
+// A collection's log is what the operator reads the morning after: a run that cannot write it
+// stops before it calls anything instead of running unrecorded.
+Result<void> check_log_folder(const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  std::string why;
+  if (ec)
+    why = ec.message();
+  else if (!std::filesystem::is_directory(dir, ec))
+    why = "not a folder";
+  else if (::access(dir.c_str(), W_OK | X_OK) != 0)
+    why = std::strerror(errno);
+  if (why.empty()) return {};
+  return make_error("cannot write the log folder " + dir.string() + " (" + why +
+                    "): make it a writable folder or choose another with --log-dir");
+}
+
+}  // namespace
+
 Result<Context> make_context(const GlobalOptions& global, LogKind kind, bool require_keys) {
   auto settings = load_settings(global);
   if (!settings) return settings.error();
@@ -49,7 +81,9 @@ Result<Context> make_context(const GlobalOptions& global, LogKind kind, bool req
   ctx.clock = &util::system_clock();
   ctx.settings = std::move(*settings);
   if (require_keys && !ctx.settings.keys_configured())
-    return make_error(missing_key_message(), ExitCode::usage);
+    return make_error(missing_key_message(ctx.settings), ExitCode::usage);
+  if (kind == LogKind::collector)
+    if (auto ok = check_log_folder(ctx.settings.log_dir); !ok) return ok.error();
   ctx.log_file = setup_logging(global, ctx.settings, kind, *ctx.clock);
   auto pool = keys::KeyPool::open(ctx.settings.api_keys, ctx.settings.policy, *ctx.clock,
                                   ctx.settings.state_file);

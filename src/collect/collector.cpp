@@ -71,6 +71,7 @@ class Job {
   std::vector<store::PageCheckpoint> m_checkpoints;
   RunFlags m_flags;
   bool m_halted = false;
+  detail::FlightLimit m_flight;  // for the whole job: keys proven in one phase stay proven
   bool m_since_semantics = false;
   util::TimePoint m_phase_start{};
   long long m_phase_pages = 0;
@@ -95,11 +96,16 @@ std::vector<ScopeState> Job::make_states(const std::vector<Scope>& scopes) const
 
 void Job::dispatch(std::vector<ScopeState>& states, FetchWorkers& workers) {
   if (m_halted) return;
-  for (std::size_t i = 0; i < states.size(); ++i) {
-    if (states[i].failed()) continue;
-    for (int page : states[i].missing_pages()) {
-      states[i].start(page);
-      workers.submit({i, page, states[i].page_size()});
+  // First pages before the rest: they tell each scope's size (and the order stays that of an
+  // unlimited queue while the flight limit holds pages back).
+  for (bool sized : {false, true}) {
+    for (std::size_t i = 0; i < states.size(); ++i) {
+      if (states[i].failed() || states[i].total().has_value() != sized) continue;
+      for (int page : states[i].missing_pages()) {
+        if (!m_flight.room(workers.outstanding())) return;
+        states[i].start(page);
+        workers.submit({i, page, states[i].page_size()});
+      }
     }
   }
 }
@@ -151,6 +157,7 @@ void Job::handle(std::vector<ScopeState>& states, FetchDone& done) {
   std::string where = scope_label(state.scope()) + " 페이지 " + std::to_string(done.task.page_no);
   switch (result.status) {
     case api::FetchStatus::ok:
+      m_flight.widen();
       store_page(state, done.task, result.page);
       if (m_flags.fatal) state.fail(done.task.page_no);
       break;
@@ -228,19 +235,19 @@ bool Job::run_phase(const std::vector<Scope>& scopes, int concurrency) {
   m_since_semantics = false;
   m_phase_pages = 0;
   for (const auto& s : states) m_phase_pages += s.pages_done();
-  std::atomic<bool> halt_fetches{false};
+  m_flight.set_max(concurrency);
   FetchWorkers workers(concurrency, [&](const PageTask& task) {
-    if (m_stop.load()) halt_fetches = true;
     api::ListRequest req{states[task.scope].scope().operation, states[task.scope].scope().params,
                          task.page_no, task.page_size};
-    return m_client.fetch(req, &halt_fetches);
+    // The stop itself, not a copy updated between pages: a page hanging or in back-off must see
+    // a signal at once.
+    return m_client.fetch(req, &m_stop);
   });
   dispatch(states, workers);
   while (auto done = workers.next()) {
     handle(states, *done);
     if (m_stop.load() || m_flags.no_keys || m_flags.fatal) {
       m_flags.interrupted = m_stop.load();
-      halt_fetches = m_stop.load();
       halt(states, workers);
     }
     dispatch(states, workers);

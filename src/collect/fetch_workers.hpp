@@ -2,6 +2,7 @@
 // Fetching workers: a fixed number of threads take page tasks from a queue and hand results back
 // to the one writer. At most one page per worker is in flight, so memory does not grow with the
 // number of records.
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -19,6 +20,22 @@ namespace kto::collect::detail {
 struct FetchDone {
   PageTask task;
   api::FetchResult result;
+};
+
+// How many pages may be in flight at once: one until a page comes back, then twice as many after
+// each page received, up to the concurrency. With untested or bad keys at the head of the list
+// (or a service that is down) the run finds out with one call instead of one call per worker:
+// the key pool hands the same bad key to every worker until its first answer is reported.
+class FlightLimit {
+ public:
+  void set_max(int concurrency) { m_max = std::max(1, concurrency); }
+  bool room(std::size_t in_flight) const { return in_flight < static_cast<std::size_t>(m_limit); }
+  void widen() { m_limit = std::min(m_max, m_limit * 2); }
+  int limit() const { return m_limit; }
+
+ private:
+  int m_max = 1;
+  int m_limit = 1;
 };
 
 class FetchWorkers {

@@ -58,8 +58,11 @@ Result<std::chrono::seconds> duration(const Layers& layers, const std::string& n
   if (!raw) return fallback;
   std::string v = trim(*raw);
   auto d = util::parse_duration(v);
-  if (!d || d->count() <= 0)
+  if (!d)
     return make_error(name + "='" + v + "' is not a duration: use forms like 90s, 10m or 1h",
+                      ExitCode::usage);
+  if (d->count() <= 0)
+    return make_error(name + "='" + v + "' must be longer than zero: use forms like 90s, 10m or 1h",
                       ExitCode::usage);
   return *d;
 }
@@ -110,6 +113,7 @@ Result<Settings> load_settings(const SettingsSources& sources) {
   Layers layers(sources.flags, sources.process_env, *file);
   Settings s;
   if (auto raw = layers.get("KTO_API_KEY")) {
+    s.api_key_given = true;
     auto list = parse_key_list(*raw);
     s.api_keys = std::move(list.keys);
     s.warnings = std::move(list.warnings);

@@ -38,6 +38,12 @@ RunRecord read_run(sqlite3_stmt* stmt) {
 Error sqlite_error(sqlite3* db, int rc, const fs::path& file, const std::string& doing) {
   const std::string name = file.string();
   const std::string detail = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  // SQLite says SQLITE_FULL only for ENOSPC; a quota (EDQUOT) or a file size limit (EFBIG) comes
+  // back as a plain write error, and the errno behind it is not exposed for the WAL file.
+  if (rc == SQLITE_IOERR_WRITE || rc == SQLITE_IOERR_FSYNC || rc == SQLITE_IOERR_TRUNCATE)
+    return make_error("cannot write " + name + " (" + doing + "): " + detail +
+                      " - the disk may be full or failing: free some space and run again; the "
+                      "page in flight was not saved");
   switch (rc & 0xff) {
     case SQLITE_NOTADB:
       return make_error(name + " is not an SQLite database: move it aside or choose another with --db");
@@ -192,7 +198,8 @@ Result<std::optional<RunRecord>> Database::latest_resumable_run() {
   static const std::string sql =
       std::string("SELECT ") + k_run_columns +
       " FROM collection_runs WHERE status IN ('running', 'interrupted', 'partial', 'no_keys', "
-      "'failed') ORDER BY id DESC LIMIT 1";
+      "'failed') AND id > (SELECT COALESCE(MAX(id), 0) FROM collection_runs WHERE status = "
+      "'success') ORDER BY id DESC LIMIT 1";
   return one_run(sql, 0);
 }
 

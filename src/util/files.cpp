@@ -7,8 +7,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 namespace kto::util {
 namespace fs = std::filesystem;
@@ -65,12 +63,26 @@ Result<void> write_file_atomic(const fs::path& path, std::string_view content, u
 }
 
 Result<std::string> read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error("cannot read " + path.string() + ": " + errno_text(errno));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) return make_error("cannot read " + path.string());
-  return ss.str();
+  // POSIX calls rather than a stream: a stream opens a folder "successfully" and then reads it as
+  // an empty file, which would turn an unreadable .env into silently missing settings.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return make_error("cannot read " + path.string() + ": " + errno_text(errno));
+  std::string out;
+  char chunk[65536];
+  for (;;) {
+    ssize_t n = ::read(fd, chunk, sizeof chunk);
+    if (n > 0) {
+      out.append(chunk, static_cast<std::size_t>(n));
+      continue;
+    }
+    if (n == 0) break;
+    if (errno == EINTR) continue;
+    int err = errno;
+    ::close(fd);
+    return make_error("cannot read " + path.string() + ": " + errno_text(err));
+  }
+  ::close(fd);
+  return out;
 }
 
 FileLock::FileLock(FileLock&& other) noexcept : m_fd(other.m_fd) { other.m_fd = -1; }

@@ -1,16 +1,22 @@
 #include "kto/util/log.hpp"
 
+#include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 
 #include "kto/util/secrets.hpp"
 
 namespace kto::util {
 namespace {
+
+// Operators read times in KST whatever the machine's zone (reports, the state file and the seed's
+// lines are KST): the sink shifts each message's time by +9 h and formats it as UTC.
+constexpr std::chrono::hours k_kst_offset{9};
 
 // Wraps a sink so that every message is passed through redact() before it is written: a key that
 // reaches a log call by mistake is still masked.
@@ -20,11 +26,15 @@ class RedactingSink final : public spdlog::sinks::sink {
 
   void log(const spdlog::details::log_msg& msg) override {
     std::string clean = redact(std::string_view(msg.payload.data(), msg.payload.size()));
-    spdlog::details::log_msg copy(msg.time, msg.source, msg.logger_name, msg.level, clean);
+    spdlog::details::log_msg copy(msg.time + k_kst_offset, msg.source, msg.logger_name, msg.level,
+                                  clean);
     m_inner->log(copy);
   }
   void flush() override { m_inner->flush(); }
-  void set_pattern(const std::string& pattern) override { m_inner->set_pattern(pattern); }
+  void set_pattern(const std::string& pattern) override {
+    m_inner->set_formatter(
+        std::make_unique<spdlog::pattern_formatter>(pattern, spdlog::pattern_time_type::utc));
+  }
   void set_formatter(std::unique_ptr<spdlog::formatter> formatter) override {
     m_inner->set_formatter(std::move(formatter));
   }

@@ -360,5 +360,21 @@ TEST_F(ClientFetch, ProbeSucceedsOnAreaCodeAnswer) {
   EXPECT_TRUE(m_client->probe(std::get<keys::KeyLease>(acquired)).ok());
 }
 
+// A stop reaches the transfer in flight (the transport abandons it) and the page is given up as
+// cancelled, neither failed nor retried.
+TEST_F(ClientFetch, TransferCutShortByAStopIsCancelledWithoutRetry) {
+  open({k_key_a});
+  std::atomic<bool> stop{false};
+  m_transport.push(transport_failure(TransportError::cancelled, "Callback aborted"))
+      .push(success_page(2, 2));
+  FetchResult result = m_client->fetch(request(), &stop);
+  EXPECT_EQ(result.status, FetchStatus::cancelled);
+  EXPECT_EQ(result.calls, 1);
+  EXPECT_EQ(m_transport.calls(), 1u);
+  ASSERT_EQ(m_transport.requests().size(), 1u);
+  EXPECT_EQ(m_transport.requests()[0].cancel, &stop) << "the transport must see the stop";
+  EXPECT_EQ(m_pool->detailed_status()[0].consecutive_errors, 0);
+}
+
 }  // namespace
 }  // namespace kto::api

@@ -194,6 +194,18 @@ TEST(CurlTransport, SilentServerTimesOut) {
   EXPECT_EQ(response.status, 0);
 }
 
+TEST(CurlTransport, SetCancelFlagAbandonsTheTransfer) {
+  LoopbackServer server("", /*answer=*/false);
+  auto transport = make_curl_transport();
+  std::atomic<bool> cancel{true};  // a stop that came before or during the call
+  HttpRequest request = get(server.url("/x"));
+  request.timeout = std::chrono::seconds(60);
+  request.cancel = &cancel;
+  HttpResponse response = transport->send(request);
+  EXPECT_EQ(response.error, TransportError::cancelled);
+  EXPECT_EQ(response.status, 0);
+}
+
 TEST(CurlTransport, ConnectionRefusedIsRedactedConnectionError) {
   const std::string key = "RAWKEY0123456789abcdef+/==";
   util::register_secret(key);

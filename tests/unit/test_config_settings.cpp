@@ -114,3 +114,38 @@ TEST(ConfigSettings, ConfiguredKeysAreRegisteredForRedaction) {
   EXPECT_EQ(kto::util::redact("x SETTINGSKEY0123456789abcdefghij y"), "x SETTINGSKE... y");
   kto::util::clear_secrets();
 }
+
+TEST(ConfigSettings, AZeroDurationIsRefusedAsNotLongerThanZero) {
+  auto s = no_file();
+  s.process_env["KTO_HTTP_TIMEOUT"] = "0s";
+  auto settings = load_settings(s);
+  ASSERT_FALSE(settings.ok());
+  EXPECT_EQ(settings.error().exit_code, kto::ExitCode::usage);
+  EXPECT_NE(settings.error().message.find("longer than zero"), std::string::npos)
+      << settings.error().message;
+}
+
+TEST(ConfigSettings, AnEnvFileThatCannotBeReadIsAUsageErrorNamingIt) {
+  auto dir = fs::temp_directory_path() / "kto-settings-env-folder";
+  fs::remove_all(dir);
+  fs::create_directories(dir / ".env");  // a folder: unreadable as a file, even for root
+  auto s = no_file();
+  s.env_file = dir / ".env";
+  auto settings = load_settings(s);
+  ASSERT_FALSE(settings.ok());
+  EXPECT_EQ(settings.error().exit_code, kto::ExitCode::usage);
+  EXPECT_NE(settings.error().message.find(".env"), std::string::npos) << settings.error().message;
+  fs::remove_all(dir);
+}
+
+TEST(ConfigSettings, TellsAnEmptyKeyVariableFromAMissingOne) {
+  auto s = no_file();
+  auto missing = load_settings(s);
+  ASSERT_TRUE(missing.ok());
+  EXPECT_FALSE(missing->api_key_given);
+  s.process_env["KTO_API_KEY"] = " , your_api_key_here";
+  auto empty = load_settings(s);
+  ASSERT_TRUE(empty.ok());
+  EXPECT_TRUE(empty->api_key_given);
+  EXPECT_FALSE(empty->keys_configured());
+}

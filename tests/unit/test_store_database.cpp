@@ -168,7 +168,7 @@ TEST_F(DatabaseRuns, UpdatingAnUnknownRunIsAnError) {
   EXPECT_FALSE(db->reopen_run(77).ok());
 }
 
-TEST_F(DatabaseRuns, LatestResumableRunIsTheNewestUnfinishedOne) {
+TEST_F(DatabaseRuns, LatestResumableRunIsTheNewestUnfinishedOneAfterTheLastSuccess) {
   auto db = open_db(m_dir / "restaurants.db");
   ASSERT_NE(db, nullptr);
   auto none = db->latest_resumable_run();
@@ -178,11 +178,16 @@ TEST_F(DatabaseRuns, LatestResumableRunIsTheNewestUnfinishedOne) {
   new_run(*db, "success");
   const auto partial = new_run(*db, "partial");
   const auto no_keys = new_run(*db, "no_keys");
-  const auto success = new_run(*db, "success");
   auto latest = db->latest_resumable_run();
   ASSERT_TRUE(latest.ok() && latest->has_value());
   EXPECT_EQ((*latest)->id, no_keys);
   EXPECT_NE((*latest)->id, partial);
+
+  // A later success supersedes every unfinished run before it.
+  const auto success = new_run(*db, "success");
+  latest = db->latest_resumable_run();
+  ASSERT_TRUE(latest.ok());
+  EXPECT_FALSE(latest->has_value());
   auto good = db->last_successful_run();
   ASSERT_TRUE(good.ok() && good->has_value());
   EXPECT_EQ((*good)->id, success);

@@ -1,5 +1,6 @@
 #pragma once
 // The HTTP seam: tests give a FakeTransport, the program a libcurl one. Failures are data.
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -11,9 +12,12 @@ struct HttpRequest {
   std::chrono::milliseconds timeout{20000};
   std::chrono::milliseconds connect_timeout{5000};
   std::size_t max_body_bytes = 64u * 1024u * 1024u;
+  // When set and true, a transfer in progress is abandoned (TransportError::cancelled): a SIGINT
+  // must not wait out a hanging answer.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
-enum class TransportError { none, timeout, connection, too_large, other };
+enum class TransportError { none, timeout, connection, too_large, other, cancelled };
 
 struct HttpResponse {
   int status = 0;  // 0 when no HTTP answer arrived

@@ -50,5 +50,7 @@ Result<Context> make_context(const GlobalOptions& global, LogKind kind, bool req
 
 // The message for a missing key, shared by every command that needs one.
 std::string missing_key_message();
+// The same, telling a variable that is not set from one that holds no usable key.
+std::string missing_key_message(const config::Settings& settings);
 
 }  // namespace kto::cli

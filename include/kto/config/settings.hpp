@@ -36,6 +36,7 @@ struct Settings {
   std::filesystem::path state_file = "data/cache/api_key_cache.json";
   std::filesystem::path log_dir = "logs";
   std::vector<std::string> warnings;
+  bool api_key_given = false;  // KTO_API_KEY was set, even if it held no usable key
   // Where each value came from does not matter to the program; whether a key was set does.
   bool keys_configured() const { return !api_keys.empty(); }
 };

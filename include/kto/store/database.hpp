@@ -73,7 +73,9 @@ class Database {
   Result<void> update_run(const RunRecord& run);  // status, finished_at, api_calls, records
   Result<void> reopen_run(std::int64_t run_id);   // back to running, for --resume
   Result<std::optional<RunRecord>> find_run(std::int64_t run_id);
-  // The newest run that did not finish (status running, interrupted, partial, no_keys, failed).
+  // The newest run that did not finish (status running, interrupted, partial, no_keys, failed) and
+  // was not followed by a successful run, which supersedes it: a nightly `collect --resume` never
+  // goes back to an old cut-off run once a later one has succeeded.
   Result<std::optional<RunRecord>> latest_resumable_run();
   Result<std::optional<RunRecord>> last_successful_run();
 

@@ -1,6 +1,7 @@
 #pragma once
 // Logging is set up once: a console sink on stderr (colours only on a terminal, NO_COLOR respected)
-// and an optional file sink. Every sink redacts keys, so a key that slips into a message is masked.
+// and an optional file sink. Every sink redacts keys, so a key that slips into a message is masked,
+// and writes its times in KST (+09:00) whatever the machine's zone.
 #include <filesystem>
 #include <optional>
 

@@ -1,0 +1,108 @@
+// Storing a page: one transaction of 1,000 upserts and the page's checkpoint, as the collector's
+// writer does it; new rows (the first run) and known rows (every nightly run after it).
+#include <benchmark/benchmark.h>
+
+#include <memory>
+#include <stdexcept>
+#include <vector>
+
+#include "bench_support.hpp"
+#include "kto/api/regions.hpp"
+#include "kto/api/tour_api.hpp"
+#include "kto/store/database.hpp"
+#include "kto/util/clock.hpp"
+#include "kto/util/time.hpp"
+
+namespace {
+
+constexpr int k_rows = 1000;
+
+kto::api::Page parse_page(long first_contentid) {
+  kto::api::HttpResponse response;
+  response.status = 200;
+  response.body = kto::bench::page_body(k_rows, first_contentid);
+  kto::api::Page page;
+  if (!kto::api::classify(response, &page).ok()) throw std::runtime_error("the page did not parse");
+  return page;
+}
+
+std::string text_of(const nlohmann::json& item, const char* field) {
+  auto it = item.find(field);
+  return it != item.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+kto::store::PageWrite page_write(const kto::api::Page& page, std::int64_t run_id, int page_no) {
+  kto::store::PageWrite write;
+  write.run_id = run_id;
+  write.checkpoint = {"national", k_rows, page_no, page.total_count, k_rows};
+  write.now = kto::util::format_iso_kst(kto::util::system_clock().now());
+  for (const auto& item : page.items)
+    write.items.push_back({&item, kto::api::derive_area_code(text_of(item, "areacode"),
+                                                             text_of(item, "lDongRegnCd"), 0)});
+  return write;
+}
+
+struct Store {
+  kto::bench::ScratchDir dir;
+  std::unique_ptr<kto::store::Database> db;
+  std::int64_t run_id = 0;
+
+  Store() {
+    auto opened = kto::store::Database::open(dir.path() / "restaurants.db");
+    if (!opened) throw std::runtime_error(opened.error().message);
+    db = std::move(*opened);
+    kto::store::RunRecord run;
+    run.started_at = kto::util::format_iso_kst(kto::util::system_clock().now());
+    run.mode = "all";
+    auto id = db->begin_run(run);
+    if (!id) throw std::runtime_error(id.error().message);
+    run_id = *id;
+  }
+};
+
+// Every row already stored: the nightly case.
+void BM_UpsertPageKnownRows(benchmark::State& state) {
+  Store store;
+  const auto page = parse_page(3000000);
+  if (!store.db->write_page(page_write(page, store.run_id, 0))) throw std::runtime_error("seed");
+  auto write = page_write(page, store.run_id, 0);
+  for (auto _ : state) {
+    ++write.checkpoint.page_no;
+    auto stats = store.db->write_page(write);
+    if (!stats) state.SkipWithError(stats.error().message.c_str());
+    else if (stats->updated != k_rows) state.SkipWithError("rows were not known");
+  }
+  state.SetItemsProcessed(state.iterations() * k_rows);
+}
+BENCHMARK(BM_UpsertPageKnownRows)->Unit(benchmark::kMillisecond);
+
+// Every row new: the first run. Pages are parsed beforehand so only the store is timed.
+void BM_UpsertPageNewRows(benchmark::State& state) {
+  constexpr long k_pages = 20;
+  std::vector<kto::api::Page> pages;
+  for (long p = 0; p < k_pages; ++p) pages.push_back(parse_page(3000000 + p * k_rows));
+  auto store = std::make_unique<Store>();
+  std::vector<kto::store::PageWrite> writes;
+  for (const auto& page : pages) writes.push_back(page_write(page, store->run_id, 0));
+  std::size_t next = 0;
+  int page_no = 0;
+  for (auto _ : state) {
+    if (next == pages.size()) {
+      // Out of fresh pages: go on with a new file so that every row stays an insert.
+      state.PauseTiming();
+      store = std::make_unique<Store>();
+      next = 0;
+      state.ResumeTiming();
+    }
+    auto& write = writes[next++];
+    write.run_id = store->run_id;
+    write.checkpoint.page_no = ++page_no;
+    auto stats = store->db->write_page(write);
+    if (!stats) state.SkipWithError(stats.error().message.c_str());
+    else if (stats->inserted != k_rows) state.SkipWithError("rows were not new");
+  }
+  state.SetItemsProcessed(state.iterations() * k_rows);
+}
+BENCHMARK(BM_UpsertPageNewRows)->Unit(benchmark::kMillisecond);
+
+}  // namespace

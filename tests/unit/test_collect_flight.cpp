@@ -1,0 +1,108 @@
+// The collector's slow start: one page in flight until a page comes back, so a bad key at the head
+// of the list costs one call, not one call per worker.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <mutex>
+#include <random>
+
+#include "collect/fetch_workers.hpp"
+#include "fakes/fake_service.hpp"
+#include "kto/collect/collector.hpp"
+#include "kto/util/time.hpp"
+
+using namespace kto;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Records when each call starts and ends, so a test can see which calls overlapped.
+class RecordingTransport final : public api::Transport {
+ public:
+  explicit RecordingTransport(api::Transport& inner) : m_inner(inner) {}
+  api::HttpResponse send(const api::HttpRequest& request) override {
+    bool bad = request.url.find("serviceKey=BAD") != std::string::npos;
+    event(bad ? "start bad" : "start good");
+    auto response = m_inner.send(request);
+    event(bad ? "end bad" : "end good");
+    return response;
+  }
+  std::vector<std::string> events() const {
+    std::lock_guard lock(m_mutex);
+    return m_events;
+  }
+
+ private:
+  void event(std::string what) {
+    std::lock_guard lock(m_mutex);
+    m_events.push_back(std::move(what));
+  }
+  api::Transport& m_inner;
+  mutable std::mutex m_mutex;
+  std::vector<std::string> m_events;
+};
+
+api::HttpResponse unregistered() {
+  api::HttpResponse r;
+  r.status = 403;
+  r.body = "<OpenAPI_ServiceResponse><cmmMsgHeader><errMsg>SERVICE ERROR</errMsg><returnAuthMsg>"
+           "SERVICE_KEY_IS_NOT_REGISTERED_ERROR</returnAuthMsg><returnReasonCode>30"
+           "</returnReasonCode></cmmMsgHeader></OpenAPI_ServiceResponse>";
+  return r;
+}
+
+}  // namespace
+
+TEST(CollectFlightLimit, StartsWithOnePageAndDoublesUpToTheConcurrency) {
+  collect::detail::FlightLimit limit;
+  limit.set_max(6);
+  EXPECT_TRUE(limit.room(0));
+  EXPECT_FALSE(limit.room(1));
+  limit.widen();
+  EXPECT_EQ(limit.limit(), 2);
+  limit.widen();
+  limit.widen();
+  EXPECT_EQ(limit.limit(), 6);
+  EXPECT_TRUE(limit.room(5));
+  EXPECT_FALSE(limit.room(6));
+}
+
+TEST(CollectFlightLimit, BadKeysFirstAreCalledOnceWhateverTheNumberOfWorkers) {
+  test::FakeService service;
+  service.add_items("11", 2500);
+  service.add_items("26", 500);
+  service.add_items("50", 1);
+  service.set_hook([](int, const auto& q) -> std::optional<api::HttpResponse> {
+    if (q.at("serviceKey").rfind("BAD", 0) == 0) return unregistered();
+    return std::nullopt;
+  });
+  RecordingTransport transport(service);
+  util::FakeClock clock{*util::parse_iso8601("2026-11-25T02:00:00+09:00")};
+  auto pool = keys::KeyPool::open({"BAD-1-0123456789abcdefghij", "BAD-2-0123456789abcdefghij",
+                                   "GOOD-0123456789abcdefghij"},
+                                  keys::KeyPolicy{}, clock, std::nullopt);
+  ASSERT_TRUE(pool.ok());
+  fs::path dir = fs::temp_directory_path() / ("kto-flight-unit-" + std::to_string(std::random_device{}()));
+  auto db = store::Database::open(dir / "restaurants.db");
+  ASSERT_TRUE(db.ok());
+  api::ClientOptions options;
+  options.base_url = "http://fake/B551011/KorService2";
+  api::TourApiClient client(transport, **pool, clock, options);
+  collect::Collector collector(client, **db, **pool, clock);
+  std::atomic<bool> stop{false};
+  collect::CollectOptions run_options;
+  run_options.concurrency = 8;
+
+  auto report = collector.run(run_options, stop);
+  EXPECT_EQ(report.status, "success");
+  // 서울 3 pages, 부산 1, 경기 1 (empty), 제주 1, and one 30 from each bad key.
+  EXPECT_EQ(service.calls(), 8);
+  auto events = transport.events();
+  ASSERT_GE(events.size(), 6u);
+  EXPECT_EQ(std::vector<std::string>(events.begin(), events.begin() + 6),
+            (std::vector<std::string>{"start bad", "end bad", "start bad", "end bad", "start good",
+                                      "end good"}));
+  EXPECT_EQ(std::count(events.begin(), events.end(), "start bad"), 2);
+  db->reset();
+  fs::remove_all(dir);
+}
