@@ -65,7 +65,7 @@ TEST(CollectNightly, ResumeWithSinceLastGoesOnWithACutOffFirstRun) {
                  {"keys", {{k_key_a, {{"daily_quota", 2}}}, {k_key_b, {{"status", "valid"}}}}}});
   CliRunner cli({k_key_a, k_key_b}, sim.base_url());
   cli.env()["KTO_API_KEY"] = k_key_a;
-  auto first = cli.run_json({"--mode", "regions", "--regions", "1"}, 3);
+  auto first = cli.run_json({"--mode", "regions", "--regions", "1", "--concurrency", "1"}, 3);
   EXPECT_EQ(first["status"], "no_keys") << first.dump();
   EXPECT_EQ(first["records"], 2000);
 
