@@ -26,19 +26,15 @@ kto::api::Page parse_page(long first_contentid) {
   return page;
 }
 
-std::string text_of(const nlohmann::json& item, const char* field) {
-  auto it = item.find(field);
-  return it != item.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
 
 kto::store::PageWrite page_write(const kto::api::Page& page, std::int64_t run_id, int page_no) {
   kto::store::PageWrite write;
   write.run_id = run_id;
   write.checkpoint = {"national", k_rows, page_no, page.total_count, k_rows};
   write.now = kto::util::format_iso_kst(kto::util::system_clock().now());
-  for (const auto& item : page.items)
-    write.items.push_back({&item, kto::api::derive_area_code(text_of(item, "areacode"),
-                                                             text_of(item, "lDongRegnCd"), 0)});
+  for (kto::util::JsonValue item : page.items)
+    write.items.push_back(
+        {item, kto::api::derive_area_code(item["areacode"], item["lDongRegnCd"], 0)});
   return write;
 }
 

@@ -1,16 +1,17 @@
 // The JSON documents of the service and the gateway, and the listing page inside a success.
-#include <nlohmann/json.hpp>
-
 #include <climits>
 #include <cstdio>
 
 #include "answer_parse.hpp"
+#include "kto/util/json_view.hpp"
+#include "kto/util/utf8.hpp"
 #include "result_codes.hpp"
 
 namespace kto::api::detail {
 namespace {
 
-using nlohmann::json;
+using util::JsonType;
+using util::JsonValue;
 
 constexpr int k_max_depth = 64;
 
@@ -24,16 +25,17 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
-// Codes are strings ("0000", "22"); a number is accepted too and written with two digits, the way
-// the table spells the short codes.
-bool read_code(const json& value, std::string& out) {
+// Codes are strings ("0000", "22"); a whole number is accepted too and written with two digits,
+// the way the table spells the short codes.
+bool read_code(JsonValue value, std::string& out) {
   if (value.is_string()) {
-    out = std::string(trim(value.get_ref<const std::string&>()));
+    out = std::string(trim(value.text()));
     return !out.empty();
   }
-  if (value.is_number_integer()) {
+  long long number = 0;
+  if (value.is_number() && parse_count(value.text(), number)) {
     char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%02lld", value.get<long long>());
+    std::snprintf(buffer, sizeof buffer, "%02lld", number);
     out = buffer;
     return true;
   }
@@ -41,110 +43,90 @@ bool read_code(const json& value, std::string& out) {
 }
 
 // Counts arrive as numbers today and as strings in older answers ("1595").
-bool read_json_count(const json& value, long long& out) {
-  if (value.is_number_unsigned()) {
-    auto v = value.get<unsigned long long>();
-    if (v > static_cast<unsigned long long>(LLONG_MAX)) return false;
-    out = static_cast<long long>(v);
-    return true;
-  }
-  if (value.is_number_integer()) {
-    out = value.get<long long>();
-    return out >= 0;
-  }
-  if (value.is_string()) return parse_count(value.get_ref<const std::string&>(), out);
-  return false;
+bool read_json_count(JsonValue value, long long& out) {
+  return (value.is_number() || value.is_string()) && parse_count(value.text(), out);
 }
 
 // numOfRows and pageNo may be missing; when present they must be counts that fit an int.
-bool read_small_count(const json& body, const char* name, int& out) {
-  auto it = body.find(name);
-  if (it == body.end() || it->is_null()) return true;
+bool read_small_count(JsonValue body, std::string_view name, int& out) {
+  JsonValue value = body.find(name);
+  if (value.is_null()) return true;
   long long v = 0;
-  if (!read_json_count(*it, v) || v > INT_MAX) return false;
+  if (!read_json_count(value, v) || v > INT_MAX) return false;
   out = static_cast<int>(v);
   return true;
 }
 
 // items: "" (none), {"item": [...]}, {"item": {...}} (one). Entries of the array that are not
 // objects are skipped: one broken entry should not cost the other 999 rows of the page.
-std::string read_items(json& items, std::vector<json>& out) {
+std::string read_items(JsonValue items, std::vector<JsonValue>& out) {
   if (items.is_null()) return "";
-  if (items.is_string())
-    return trim(items.get_ref<const std::string&>()).empty() ? "" : "items is a non-empty string";
+  if (items.is_string()) return trim(items.text()).empty() ? "" : "items is a non-empty string";
   if (!items.is_object()) return "items is not an object";
-  auto it = items.find("item");
-  if (it == items.end() || it->is_null()) return "";
-  if (it->is_string() && trim(it->get_ref<const std::string&>()).empty()) return "";
-  if (it->is_object()) {
-    out.push_back(std::move(*it));
+  JsonValue item = items.find("item");
+  if (item.is_null()) return "";
+  if (item.is_string() && trim(item.text()).empty()) return "";
+  if (item.is_object()) {
+    out.push_back(item);
     return "";
   }
-  if (!it->is_array()) return "item is neither an array nor an object";
-  out.reserve(it->size());
-  for (auto& entry : *it)
-    if (entry.is_object()) out.push_back(std::move(entry));
+  if (!item.is_array()) return "item is neither an array nor an object";
+  out.reserve(item.size());
+  for (std::size_t i = 0; i < item.size(); ++i)
+    if (JsonValue entry = item.at(i); entry.is_object()) out.push_back(entry);
   return "";
 }
 
-std::string read_page(json& body, Page& page) {
+std::string read_page(JsonValue body, Page& page) {
   if (!body.is_object()) return "body missing";
-  auto total = body.find("totalCount");
-  if (total == body.end() || !read_json_count(*total, page.total_count)) return "totalCount missing";
+  if (!read_json_count(body.find("totalCount"), page.total_count)) return "totalCount missing";
   if (!read_small_count(body, "numOfRows", page.num_of_rows)) return "numOfRows malformed";
   if (!read_small_count(body, "pageNo", page.page_no)) return "pageNo malformed";
-  auto items = body.find("items");
+  JsonValue items = body.find("items");
   // A listing that claims rows but has no items at all is a changed shape, not an empty page:
   // taking it for the end of the data would silently drop the rest of the listing.
-  if (items == body.end()) return page.total_count == 0 ? "" : "items missing";
-  return read_items(*items, page.items);
+  if (!items) return page.total_count == 0 ? "" : "items missing";
+  return read_items(items, page.items);
 }
 
-void read_service_document(json& response, ParsedAnswer& out) {
-  auto header = response.find("header");
-  if (header == response.end() || !header->is_object()) return;
-  auto code = header->find("resultCode");
-  if (code == header->end() || !read_code(*code, out.code)) return;
+void read_service_document(JsonValue response, ParsedAnswer& out) {
+  JsonValue header = response.find("header");
+  if (!header.is_object() || !read_code(header.find("resultCode"), out.code)) return;
   out.recognised = true;
   if (lookup_result_code(out.code).kind != OutcomeKind::success) return;
-  auto body = response.find("body");
-  if (body == response.end()) {
+  JsonValue body = response.find("body");
+  if (!body) {
     out.page_error = "body missing";
     return;
   }
-  out.page_error = read_page(*body, out.page);
+  out.page_error = read_page(body, out.page);
 }
 
-void read_gateway_document(const json& document, ParsedAnswer& out) {
-  auto header = document.find("cmmMsgHeader");
-  if (header == document.end() || !header->is_object()) return;
-  auto code = header->find("returnReasonCode");
-  if (code != header->end() && read_code(*code, out.code)) out.recognised = true;
+void read_gateway_document(JsonValue document, ParsedAnswer& out) {
+  JsonValue header = document.find("cmmMsgHeader");
+  if (header.is_object() && read_code(header.find("returnReasonCode"), out.code)) out.recognised = true;
 }
 
 }  // namespace
 
-ParsedAnswer parse_json_answer(std::string_view body) {
+ParsedAnswer parse_json_answer(std::string body) {
   ParsedAnswer out;
-  if (json_nesting_exceeds(body, k_max_depth)) return out;
-  json doc = json::parse(body.begin(), body.end(), nullptr, false);
   // Real data is not clean: one stray byte in an address should not cost the whole page.
-  if (doc.is_discarded() && !is_valid_utf8(body)) {
-    std::string mended = mend_utf8(body);
-    doc = json::parse(mended.begin(), mended.end(), nullptr, false);
-  }
-  if (doc.is_discarded()) return out;
+  auto doc = util::JsonDoc::parse(std::move(body), k_max_depth, util::BadUtf8::mend);
+  if (!doc) return out;
   out.parsed = true;
-  if (!doc.is_object()) return out;
+  JsonValue root = doc->root();
+  if (!root.is_object()) return out;
   bool listing = false;
-  if (auto it = doc.find("response"); it != doc.end() && it->is_object()) {
-    read_service_document(*it, out);
+  if (JsonValue response = root.find("response"); response.is_object()) {
+    read_service_document(response, out);
     listing = true;
-  } else if (auto gw = doc.find("OpenAPI_ServiceResponse"); gw != doc.end() && gw->is_object()) {
-    read_gateway_document(*gw, out);
-  } else if (auto code = doc.find("resultCode"); code != doc.end() && read_code(*code, out.code)) {
+  } else if (JsonValue gw = root.find("OpenAPI_ServiceResponse"); gw.is_object()) {
+    read_gateway_document(gw, out);
+  } else if (read_code(root.find("resultCode"), out.code)) {
     out.recognised = true;
   }
+  if (!out.page.items.empty()) out.page.doc = std::move(doc);
   // Only the wrapped document carries a listing; a bare success code has no page to give.
   if (!listing && out.recognised && lookup_result_code(out.code).kind == OutcomeKind::success)
     out.page_error = "body missing";

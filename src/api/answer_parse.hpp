@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "kto/api/tour_api.hpp"
+#include "kto/util/utf8.hpp"
 
 namespace kto::api::detail {
 
@@ -18,19 +19,17 @@ struct ParsedAnswer {
 
 // {"response":{"header":…,"body":…}}, {"OpenAPI_ServiceResponse":{"cmmMsgHeader":…}} and a bare
 // {"resultCode":…}. A body that is not valid UTF-8 is mended (U+FFFD) before it is parsed.
-ParsedAnswer parse_json_answer(std::string_view body);
+ParsedAnswer parse_json_answer(std::string body);
 // <OpenAPI_ServiceResponse> (the gateway's key and quota errors) and <response> (the service in
 // XML). Entities of a DOCTYPE are never expanded.
 ParsedAnswer parse_xml_answer(std::string_view body);
 
-// Replaces every byte that is not part of a valid UTF-8 sequence with U+FFFD.
-bool is_valid_utf8(std::string_view text);
-std::string mend_utf8(std::string_view text);
+using util::is_valid_utf8;
+using util::mend_utf8;
 
-// Answers are a few levels deep; a body nested deeper than limit is refused before a parser builds
-// millions of nodes out of it. The XML scan is rough (it ignores comments and CDATA), which only
-// matters for documents that are absurd anyway.
-bool json_nesting_exceeds(std::string_view body, int limit);
+// Answers are a few levels deep; an XML body nested deeper than limit is refused before pugixml
+// builds millions of nodes out of it (the JSON parser counts depth itself). The scan is rough (it
+// ignores comments and CDATA), which only matters for documents that are absurd anyway.
 bool xml_nesting_exceeds(std::string_view body, int limit);
 
 // "1595" or 1595 → 1595; nullopt-like false for anything else (negative, fraction, garbage).

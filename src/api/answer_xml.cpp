@@ -1,5 +1,6 @@
 // The XML documents: the gateway's key and quota errors (sent as XML even when JSON was asked) and
 // the service's own answer in XML, read the same way as its JSON twin.
+#include <nlohmann/json.hpp>
 #include <pugixml.hpp>
 
 #include <climits>
@@ -50,7 +51,14 @@ std::string read_page(pugi::xml_node body, Page& page) {
   if (!read_small_count(body, "pageNo", page.page_no)) return "pageNo malformed";
   pugi::xml_node items = body.child("items");
   if (!items) return page.total_count == 0 ? "" : "items missing";
-  for (pugi::xml_node item : items.children("item")) page.items.push_back(item_object(item));
+  // The items become the JSON document their JSON twin would have sent, read the same way.
+  nlohmann::json list = nlohmann::json::array();
+  for (pugi::xml_node item : items.children("item")) list.push_back(item_object(item));
+  if (list.empty()) return "";
+  page.doc = util::JsonDoc::parse(list.dump(), k_max_depth);
+  if (!page.doc) return "items unreadable";
+  const util::JsonValue root = page.doc->root();
+  for (std::size_t i = 0; i < root.size(); ++i) page.items.push_back(root.at(i));
   return "";
 }
 

@@ -92,9 +92,9 @@ ApiOutcome from_answer(detail::ParsedAnswer& answer, int status, std::string_vie
   }
 }
 
-ApiOutcome classify_unchecked(const HttpResponse& response, Page* page) {
+ApiOutcome classify_unchecked(const HttpResponse& response, std::string* owned_body, Page* page) {
   if (response.error != TransportError::none) return from_transport_error(response);
-  std::string_view body = skip_space_and_bom(response.body);
+  std::string_view body = skip_space_and_bom(owned_body ? *owned_body : response.body);
   int status = response.status;
   if (body.empty())
     return make(OutcomeKind::service_error, FailureKind::empty_body, status, "빈 응답");
@@ -106,21 +106,33 @@ ApiOutcome classify_unchecked(const HttpResponse& response, Page* page) {
     detail::ParsedAnswer answer = detail::parse_xml_answer(body);
     return from_answer(answer, status, "XML", page);
   }
-  detail::ParsedAnswer answer = detail::parse_json_answer(body);
+  detail::ParsedAnswer answer = owned_body != nullptr
+                                    ? detail::parse_json_answer(std::move(*owned_body))
+                                    : detail::parse_json_answer(std::string(body));
   return from_answer(answer, status, "JSON", page);
+}
+
+ApiOutcome classify_guarded(const HttpResponse& response, std::string* owned_body, Page* page) {
+  // Parsing never throws by design; this catch is for what cannot be designed away (an allocation
+  // failing on a huge body), so that a worker thread never dies of an answer.
+  try {
+    return classify_unchecked(response, owned_body, page);
+  } catch (...) {
+    return make(OutcomeKind::service_error, FailureKind::malformed_body, response.status,
+                "응답 처리 실패");
+  }
 }
 
 }  // namespace
 
 ApiOutcome classify(const HttpResponse& response, Page* page) {
-  // Parsing never throws by design; this catch is for what cannot be designed away (an allocation
-  // failing on a huge body), so that a worker thread never dies of an answer.
-  try {
-    return classify_unchecked(response, page);
-  } catch (...) {
-    return make(OutcomeKind::service_error, FailureKind::malformed_body, response.status,
-                "응답 처리 실패");
-  }
+  return classify_guarded(response, nullptr, page);
+}
+
+ApiOutcome classify_taking_body(HttpResponse& response, Page* page) {
+  std::string body = std::move(response.body);
+  response.body.clear();
+  return classify_guarded(response, &body, page);
 }
 
 }  // namespace kto::api

@@ -59,7 +59,7 @@ class PageFetch {
       if (lease->not_before > now) m_clock.sleep_for(lease->not_before - now);
       Page page;
       HttpResponse response = m_transport.send(request_for(*lease));
-      ApiOutcome outcome = classify(response, &page);
+      ApiOutcome outcome = classify_taking_body(response, &page);
       m_pool.report(*lease, m_request.operation, outcome);
       ++m_calls;
       ++m_result.calls;

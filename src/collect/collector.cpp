@@ -29,12 +29,9 @@ std::string scope_label(const Scope& scope) {
   return label;
 }
 
-std::string field(const nlohmann::json& item, const char* name) {
-  auto it = item.find(name);
-  if (it == item.end()) return {};
-  if (it->is_string()) return it->get<std::string>();
-  if (it->is_number()) return it->dump();
-  return {};
+std::string_view field(util::JsonValue item, std::string_view name) {
+  util::JsonValue value = item.find(name);
+  return value.is_string() || value.is_number() ? value.text() : std::string_view{};
 }
 
 // One job: the run record, its options, the checkpoints of earlier attempts, and the tallies.
@@ -124,10 +121,10 @@ void Job::store_page(ScopeState& state, const PageTask& task, const api::Page& p
   write.now = util::format_iso_kst(m_clock.now());
   write.from_sync_list = scope.sync_list;
   write.items.reserve(page.items.size());
-  for (const auto& item : page.items) {
+  for (util::JsonValue item : page.items) {
     int area = api::derive_area_code(field(item, "areacode"), field(item, "lDongRegnCd"),
                                      scope.area_code);
-    write.items.push_back({&item, area});
+    write.items.push_back({item, area});
     // Provincial scopes count their rows in finish_phase (with those of earlier attempts).
     if (scope.area_code == 0) ++m_report.areas[area].collected;
     // Under "since" semantics the answer for day D holds items changed after D.
@@ -157,7 +154,6 @@ void Job::handle(std::vector<ScopeState>& states, FetchDone& done) {
   std::string where = scope_label(state.scope()) + " 페이지 " + std::to_string(done.task.page_no);
   switch (result.status) {
     case api::FetchStatus::ok:
-      m_flight.widen();
       store_page(state, done.task, result.page);
       if (m_flags.fatal) state.fail(done.task.page_no);
       break;
@@ -245,6 +241,15 @@ bool Job::run_phase(const std::vector<Scope>& scopes, int concurrency) {
   });
   dispatch(states, workers);
   while (auto done = workers.next()) {
+    // A page's answer tells how many pages its scope has: the next ones are sent before this one
+    // is written, so the network never waits for the disk.
+    if (done->result.status == api::FetchStatus::ok) {
+      m_flight.widen();
+      const auto& page = done->result.page;
+      states[done->task.scope].learn_total(done->task.page_no, done->task.page_size,
+                                           static_cast<int>(page.items.size()), page.total_count);
+      dispatch(states, workers);
+    }
     handle(states, *done);
     if (m_stop.load() || m_flags.no_keys || m_flags.fatal) {
       m_flags.interrupted = m_stop.load();

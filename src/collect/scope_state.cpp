@@ -58,14 +58,19 @@ std::vector<int> ScopeState::missing_pages() const {
   return out;
 }
 
-void ScopeState::finish(int page_no, int page_size, int rows, long long total_count) {
-  m_inflight.erase(page_no);
+void ScopeState::learn_total(int page_no, int page_size, int rows, long long total_count) {
   long long begin = static_cast<long long>(page_no - 1) * page_size;
   // The service's totalCount can move while the data changes; a short or empty page is the end,
   // whatever the count said, so the plan never loops past the data.
   long long total = m_total ? std::max(*m_total, total_count) : total_count;
   if (rows < page_size) total = std::min(total, begin + rows);
   m_total = total;
+}
+
+void ScopeState::finish(int page_no, int page_size, int rows, long long total_count) {
+  m_inflight.erase(page_no);
+  learn_total(page_no, page_size, rows, total_count);
+  const long long begin = static_cast<long long>(page_no - 1) * page_size;
   add_range(begin, begin + page_size);
   m_rows += rows;
 }

@@ -37,6 +37,9 @@ class ScopeState {
   void start(int page_no) { m_inflight.insert(page_no); }
   // A finished page: its rows, and the totalCount it reported.
   void finish(int page_no, int page_size, int rows, long long total_count);
+  // What a page's answer tells of the scope's size, before the page is stored: the pages after it
+  // can be sent while it is written.
+  void learn_total(int page_no, int page_size, int rows, long long total_count);
   // Pages done in an earlier run of the same job.
   void restore(int page_no, int page_size, int rows, long long total_count);
   void abandon(int page_no) { m_inflight.erase(page_no); }

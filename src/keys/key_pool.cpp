@@ -1,4 +1,5 @@
-// Selection (round robin, skips, reservations) and the outcomes of calls.
+// Selection: round robin, skips, reservations, and one call at a time for a key not yet known
+// to work. The outcomes of calls are in key_outcomes.cpp.
 #include "kto/keys/key_pool.hpp"
 
 #include <spdlog/spdlog.h>
@@ -19,16 +20,19 @@ int usage_of(const detail::KeyRecord& rec, std::string_view operation) {
   return it == rec.usage.end() ? 0 : it->second;
 }
 
-std::string outcome_text(const api::ApiOutcome& outcome) {
-  if (!outcome.message.empty()) return outcome.message;
-  if (!outcome.code.empty()) return "API 오류 (" + outcome.code + ")";
-  return api::to_string(outcome.kind);
-}
+// A key not yet known to work serves one call at a time. The others ask again this soon: about
+// the time a call takes, so that they start as soon as its answer says the key works.
+constexpr util::Millis k_first_answer_retry{500};
+// Longer than any call (the request timeout is about 20 s): past it the lease is taken as lost.
+constexpr util::Millis k_first_answer_timeout{std::chrono::minutes(2)};
 
-NoKey no_key(std::optional<util::TimePoint> earliest, std::size_t total) {
+// awaiting: some key was passed over only because its first call is still out.
+NoKey no_key(std::optional<util::TimePoint> earliest, std::size_t total, bool awaiting) {
   NoKey out;
   out.earliest = earliest;
-  if (total == 0)
+  if (awaiting)
+    out.message = "사용 가능한 KTO API 키가 없습니다 (확인 중인 키의 첫 응답 대기: 잠시 후 재시도)";
+  else if (total == 0)
     out.message = "설정된 KTO API 키가 없습니다 (.env의 KTO_API_KEY를 확인하세요)";
   else if (earliest)
     out.message = "사용 가능한 KTO API 키가 없습니다 (가장 빠른 복구: " +
@@ -81,7 +85,21 @@ KeyLease KeyPool::Impl::reserve(KeySlot& slot, std::string_view operation, util:
   if (slot.last_scheduled)
     lease.not_before = std::max(now, *slot.last_scheduled + policy.min_interval);
   slot.last_scheduled = lease.not_before;
+  if (!slot.verified) slot.first_answer_due = lease.not_before + k_first_answer_timeout;
   return lease;
+}
+
+std::optional<util::TimePoint> KeyPool::Impl::awaiting_first_answer(const KeySlot& slot,
+                                                                    util::TimePoint now) const {
+  if (slot.verified || !slot.first_answer_due || *slot.first_answer_due <= now) return std::nullopt;
+  return std::min(now + k_first_answer_retry, *slot.first_answer_due);
+}
+
+void KeyPool::Impl::log_skip(KeySlot& slot, const detail::Availability& a) {
+  // Every worker passes the same bad key: say it once, keep the repeats for the log file.
+  auto level = slot.last_skip == a.reason ? spdlog::level::debug : spdlog::level::info;
+  slot.last_skip = a.reason;
+  spdlog::log(level, "⏭️ KTO 키 #{} 건너뜀: {} - {}", slot.index, slot.state.preview, a.text);
 }
 
 std::size_t KeyPool::Impl::active_count() const {
@@ -111,80 +129,6 @@ void KeyPool::Impl::activate(KeySlot& slot) {
   slot.backoff_until.reset();
   reset_errors(slot);
   dirty = true;
-}
-
-void KeyPool::Impl::record_key_error(KeySlot& slot, std::string text, util::TimePoint now) {
-  auto& s = slot.state;
-  ++s.consecutive_errors;
-  ++s.total_errors;
-  s.last_error = text;
-  s.last_error_at = now;
-  s.error_cooldown_until = now + std::chrono::duration_cast<util::Millis>(policy.error_cooldown);
-  spdlog::warn("❌ KTO API 키 #{} 호출 실패: {} - 오류: {} (연속 오류: {}회)", slot.index,
-               s.preview, text, s.consecutive_errors);
-  if (!s.is_active || s.consecutive_errors < policy.max_consecutive_errors) return;
-  deactivate(slot, "연속 오류 " + std::to_string(s.consecutive_errors) + "회: " + text, now);
-  spdlog::error("🚨 KTO API 키 #{} 자동 비활성화: {} (누적 오류: {}회)", slot.index, s.preview,
-                s.total_errors);
-  spdlog::warn("📊 남은 활성 KTO 키: {}/{}개", active_count(), keys.size());
-}
-
-void KeyPool::Impl::record_quota(KeySlot& slot, std::string_view operation, std::string text,
-                                 util::TimePoint now) {
-  auto& s = slot.state;
-  // The quota comes back at 00:00 KST at the latest; waiting a full cooldown past it wastes keys.
-  auto until = std::min(now + std::chrono::duration_cast<util::Millis>(policy.rate_limit_cooldown),
-                        util::next_kst_midnight(now));
-  s.rate_limited_until[std::string(operation)] = until;
-  s.last_error = std::move(text);
-  s.last_error_at = now;
-  spdlog::warn("🚫 KTO API 키 #{} 한도 초과: {} (재시도 가능: {})", slot.index, s.preview,
-               util::format_hms_kst(until));
-}
-
-void KeyPool::Impl::record(KeySlot& slot, std::string_view operation,
-                           const api::ApiOutcome& outcome, util::TimePoint now) {
-  auto& s = slot.state;
-  ++s.total_calls;
-  s.last_used_at = now;
-  dirty = true;
-  switch (outcome.kind) {
-    case api::OutcomeKind::success:
-    case api::OutcomeKind::no_data:
-      reset_errors(slot);
-      spdlog::debug("✅ KTO API 키 #{} 호출 성공: {} (사용량: {}/{})", slot.index, s.preview,
-                    usage_of(s, operation), policy.daily_limit);
-      return;
-    case api::OutcomeKind::key_error:
-      record_key_error(slot, outcome_text(outcome), now);
-      return;
-    case api::OutcomeKind::quota_exceeded:
-      record_quota(slot, operation, outcome_text(outcome), now);
-      return;
-    case api::OutcomeKind::rate_limited:
-      slot.backoff_until = now + policy.per_second_backoff;
-      spdlog::debug("⏳ KTO API 키 #{} 초당 호출 제한: {} ({}ms 대기)", slot.index, s.preview,
-                    policy.per_second_backoff.count());
-      return;
-    case api::OutcomeKind::service_error:
-    case api::OutcomeKind::request_error:
-      // The service's fault or ours, never the key's: it must not count toward deactivation.
-      spdlog::debug("⚠️ KTO API 키 #{} 호출 중 서비스 오류 (키 문제 아님): {} - {}", slot.index,
-                    s.preview, outcome_text(outcome));
-      return;
-  }
-}
-
-void KeyPool::Impl::record_locked(const KeyLease& lease, std::string_view operation,
-                                  const api::ApiOutcome& outcome) {
-  std::lock_guard lock(mutex);
-  if (lease.index >= keys.size() || keys[lease.index].key != lease.key) {
-    spdlog::warn("⚠️ 알 수 없는 KTO 키의 결과를 무시합니다: {}", lease.preview);
-    return;
-  }
-  auto now = clock.now();
-  roll_day(now);
-  record(keys[lease.index], operation, outcome, now);
 }
 
 KeyPool::KeyPool(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
@@ -227,26 +171,34 @@ std::variant<KeyLease, NoKey> KeyPool::acquire(std::string_view operation) {
   d.roll_day(now);
   const std::size_t n = d.keys.size();
   std::optional<util::TimePoint> earliest;
+  bool awaiting = false;
+  auto note = [&earliest](util::TimePoint t) { if (!earliest || t < *earliest) earliest = t; };
   for (std::size_t i = 0; i < n; ++i) {
     auto& slot = d.keys[(d.current_index + i) % n];
     auto a = d.availability(slot, operation, now);
-    if (a.usable()) {
-      slot.last_skip = UnavailableReason::none;
-      KeyLease lease = d.reserve(slot, operation, now);
-      d.current_index = (slot.index + 1) % n;  // the next call starts at the next key
-      spdlog::debug("✅ KTO 키 #{} 선택: {} (사용량: {}/{}, 오류: {}회)", slot.index,
-                    slot.state.preview, usage_of(slot.state, operation), d.policy.daily_limit,
-                    slot.state.consecutive_errors);
-      return lease;
+    if (!a.usable()) {
+      d.log_skip(slot, a);
+      if (a.until) note(*a.until);
+      continue;
     }
-    // Every worker passes the same bad key: say it once, keep the repeats for the log file.
-    auto level = slot.last_skip == a.reason ? spdlog::level::debug : spdlog::level::info;
-    slot.last_skip = a.reason;
-    spdlog::log(level, "⏭️ KTO 키 #{} 건너뜀: {} - {}", slot.index, slot.state.preview, a.text);
-    if (a.until && (!earliest || *a.until < *earliest)) earliest = a.until;
+    if (auto retry = d.awaiting_first_answer(slot, now)) {
+      // Busy, not broken: a debug line only, and the reports still count the key as available.
+      spdlog::debug("⏭️ KTO 키 #{} 건너뜀: {} - 첫 응답 확인 중", slot.index, slot.state.preview);
+      awaiting = true;
+      note(*retry);
+      continue;
+    }
+    slot.last_skip = UnavailableReason::none;
+    KeyLease lease = d.reserve(slot, operation, now);
+    d.current_index = (slot.index + 1) % n;  // the next call starts at the next key
+    spdlog::debug("✅ KTO 키 #{} 선택: {} (사용량: {}/{}, 오류: {}회)", slot.index,
+                  slot.state.preview, usage_of(slot.state, operation), d.policy.daily_limit,
+                  slot.state.consecutive_errors);
+    return lease;
   }
-  NoKey none = no_key(earliest, n);
-  spdlog::warn("{}", none.message);
+  NoKey none = no_key(earliest, n, awaiting);
+  // Waiting for a first answer is a normal moment of a start-up, not worth a warning per worker.
+  spdlog::log(awaiting ? spdlog::level::debug : spdlog::level::warn, "{}", none.message);
   return none;
 }
 

@@ -27,6 +27,12 @@ struct KeySlot {
   std::optional<util::TimePoint> last_scheduled;
   // The last reason this key was skipped, so that repeats are logged at debug only.
   UnavailableReason last_skip = UnavailableReason::none;
+  // Memory only: the key answered with a success in this process since its last key error. Until
+  // it has, it serves one call at a time, so that a bad key wastes one call, not one per worker.
+  bool verified = false;
+  // While that one call is out: when the pool stops waiting for its answer (a lease whose report
+  // never comes must not hold the key for the rest of the run).
+  std::optional<util::TimePoint> first_answer_due;
 };
 
 struct Availability {
@@ -68,6 +74,10 @@ struct KeyPool::Impl {
                       util::TimePoint now) const;
   // Counts the call against the key and builds the lease (pacing included).
   KeyLease reserve(detail::KeySlot& slot, std::string_view operation, util::TimePoint now);
+  // An unverified key with its one call out: when to ask again; nullopt when it can be leased.
+  std::optional<util::TimePoint> awaiting_first_answer(const detail::KeySlot& slot,
+                                                       util::TimePoint now) const;
+  void log_skip(detail::KeySlot& slot, const detail::Availability& a);
   void record(detail::KeySlot& slot, std::string_view operation, const api::ApiOutcome& outcome,
               util::TimePoint now);
   void record_key_error(detail::KeySlot& slot, std::string text, util::TimePoint now);

@@ -6,6 +6,8 @@
 // csv, pandas) read the first column name cleanly; Excel users import it as UTF-8.
 // JSONL: one object a line, columns in table order, INTEGER/REAL as JSON numbers, NULL as null.
 // raw_json is left out of both: it repeats the columns in the service's spelling.
+#include <nlohmann/json.hpp>
+
 #include <exception>
 #include <string_view>
 #include <vector>

@@ -1,8 +1,7 @@
 // One page, one transaction: the items are upserted by contentid and the page's checkpoint is
 // recorded with them, so a crash loses at most the page in flight and a resumed run never fetches
 // a stored page again. This is the hot path of a collection: statements are prepared once, text is
-// bound without copies and each item is serialised once (for raw_json).
-#include <algorithm>
+// bound without copies, and raw_json is the item's text as received.
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -10,7 +9,6 @@
 #include <string_view>
 
 #include "kto/store/database.hpp"
-#include "kto/store/raw_json.hpp"
 #include "sqlite_util.hpp"
 
 namespace kto::store {
@@ -79,49 +77,29 @@ std::string build_upsert_sql(bool sync) {
          "hidden = excluded.hidden";
 }
 
-// The service sends strings, but numbers (and worse) must not be lost: everything becomes text.
-std::string_view value_text(const nlohmann::json& value, std::string& scratch) {
-  if (value.is_string()) return value.get_ref<const std::string&>();
-  if (value.is_null()) return {};
-  if (value.is_number_integer()) scratch = std::to_string(value.get<long long>());
-  else if (value.is_number_unsigned()) scratch = std::to_string(value.get<unsigned long long>());
-  else scratch = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  return scratch;
-}
-
-// The columns in the order of their keys, which is the order an item (a std::map) iterates in.
-const std::array<std::size_t, k_item_columns.size()>& columns_by_key() {
-  static const auto order = [] {
-    std::array<std::size_t, k_item_columns.size()> o{};
-    for (std::size_t i = 0; i < o.size(); ++i) o[i] = i;
-    std::sort(o.begin(), o.end(),
-              [](std::size_t a, std::size_t b) { return k_item_columns[a].key < k_item_columns[b].key; });
-    return o;
-  }();
-  return order;
-}
-
-// Reads every field in one pass over the item (a merge of two sorted lists instead of 26 map
-// look-ups). The views point into the item or into scratch, both alive until the step.
-void read_fields(const nlohmann::json& item, std::array<std::string, k_item_columns.size()>& scratch,
-                 std::array<std::string_view, k_item_columns.size()>& values) {
-  values.fill({});
-  if (!item.is_object()) return;
-  const auto& order = columns_by_key();
-  auto it = item.begin();
-  std::size_t j = 0;
-  while (it != item.end() && j < order.size()) {
-    const std::string_view key = it.key();
-    const std::string_view wanted = k_item_columns[order[j]].key;
-    if (key < wanted) {
-      ++it;
-    } else if (wanted < key) {
-      ++j;
-    } else {
-      values[order[j]] = value_text(*it, scratch[order[j]]);
-      ++it;
-      ++j;
+// The column of an item's field, or -1 for a field the table has no column for. Items list their
+// fields in one order page after page, so the last answer is tried first.
+int column_of(std::string_view key, int& hint) {
+  const int n = static_cast<int>(k_item_columns.size());
+  for (int k = 0; k < n; ++k) {
+    const int i = (hint + k) % n;
+    if (k_item_columns[static_cast<std::size_t>(i)].key == key) {
+      hint = (i + 1) % n;
+      return i;
     }
+  }
+  return -1;
+}
+
+// Reads every field in one pass over the item. The service sends strings, but numbers (and worse)
+// must not be lost: everything becomes text, an object or array its JSON. The views point into
+// the page's document, alive until the step.
+void read_fields(util::JsonValue item, std::array<std::string_view, k_item_columns.size()>& values) {
+  values.fill({});
+  int hint = 0;
+  for (std::size_t i = 0; i < item.size(); ++i) {
+    const int column = column_of(item.key_at(i), hint);
+    if (column >= 0) values[static_cast<std::size_t>(column)] = item.at(i).is_null() ? "" : item.at(i).text();
   }
 }
 
@@ -170,15 +148,13 @@ Result<UpsertStats> Database::upsert_items(const PageWrite& page) {
   auto upsert = statement(page.from_sync_list ? sync_sql : list_sql);
   if (!upsert) return upsert.error();
   StmtGuard upsert_guard(*upsert);
-  std::array<std::string, k_item_columns.size()> scratch;
   std::array<std::string_view, k_item_columns.size()> values;
   std::string raw;
   UpsertStats stats;
   bind_view(*upsert, k_param_first_seen, page.now);
   bind_view(*upsert, k_param_last_seen, page.now);
   for (const StoredItem& stored : page.items) {
-    const nlohmann::json& item = *stored.item;
-    read_fields(item, scratch, values);
+    read_fields(stored.item, values);
     if (values[k_contentid].empty()) {
       ++stats.skipped;
       continue;
@@ -186,9 +162,15 @@ Result<UpsertStats> Database::upsert_items(const PageWrite& page) {
     sqlite3_reset(*upsert);
     bind_fields(*upsert, values);
     const bool hidden = page.from_sync_list && values[k_showflag] == "0";
-    dump_item(item, raw);
+    // raw_json is the item's own text; a pretty-printed answer is stored without its indentation.
+    std::string_view raw_text = stored.item.raw();
+    if (!stored.item.compact()) {
+      raw.clear();
+      util::json_minify(raw_text, raw);
+      raw_text = raw;
+    }
     bind_int(*upsert, k_param_area_code, stored.area_code);
-    bind_view(*upsert, k_param_raw_json, raw);
+    bind_view(*upsert, k_param_raw_json, raw_text);
     bind_int(*upsert, k_param_hidden, hidden ? 1 : 0);
 
     // An insert sets the last rowid; the DO UPDATE of an upsert leaves it alone. Rowids of this

@@ -40,15 +40,26 @@ inline std::string query_text(Database& db, const std::string& sql) {
   return out;
 }
 
-inline PageWrite page_of(const nlohmann::json& items, std::int64_t run_id, const std::string& now,
-                         int page_no = 1, bool sync = false, int area_code = 1) {
-  PageWrite page;
-  page.run_id = run_id;
-  page.checkpoint = {sync ? "sync:area:1" : "area:1", 5, page_no, 50872,
-                     static_cast<int>(items.size())};
-  page.now = now;
-  page.from_sync_list = sync;
-  for (const auto& item : items) page.items.push_back({&item, area_code});
+// A page to store and the document its items live in (the way a received page holds them).
+struct TestPage {
+  std::shared_ptr<const kto::util::JsonDoc> doc;
+  PageWrite write;
+  operator const PageWrite&() const { return write; }  // NOLINT: passed straight to write_page
+};
+
+inline TestPage page_of(const nlohmann::json& items, std::int64_t run_id, const std::string& now,
+                        int page_no = 1, bool sync = false, int area_code = 1) {
+  TestPage page;
+  page.doc = kto::util::JsonDoc::parse(items.dump());
+  EXPECT_NE(page.doc, nullptr);
+  page.write.run_id = run_id;
+  page.write.checkpoint = {sync ? "sync:area:1" : "area:1", 5, page_no, 50872,
+                           static_cast<int>(items.size())};
+  page.write.now = now;
+  page.write.from_sync_list = sync;
+  if (page.doc == nullptr) return page;
+  const kto::util::JsonValue list = page.doc->root();
+  for (std::size_t i = 0; i < list.size(); ++i) page.write.items.push_back({list.at(i), area_code});
   return page;
 }
 

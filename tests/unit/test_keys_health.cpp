@@ -132,8 +132,8 @@ TEST_F(KeyPoolHealth, HealthProbeSpendsOnlyItsOwnOperation) {
   KeyPolicy policy;
   policy.daily_limit = 2;
   auto pool = open_pool(1, policy);
-  take(*pool);
-  take(*pool);  // the list quota is spent
+  pool->report(take(*pool), k_list_operation, ok());
+  pool->report(take(*pool), k_list_operation, ok());  // the list quota is spent
   auto report = pool->check_health(probe_answering({}));
   EXPECT_EQ(report.healthy_keys, 1u);
   auto s = pool->detailed_status()[0];

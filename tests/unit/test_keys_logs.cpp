@@ -4,7 +4,16 @@
 namespace kto::keys::testing {
 namespace {
 
-class KeyPoolLogs : public KeyPoolTest {};
+class KeyPoolLogs : public KeyPoolTest {
+ protected:
+  // A call that comes back fine. A key serves one call at a time until its first success, so the
+  // tests that hold several leases of one key let their calls answer first.
+  static KeyLease call_ok(KeyPool& pool) {
+    KeyLease lease = take(pool);
+    pool.report(lease, k_list_operation, ok());
+    return lease;
+  }
+};
 
 TEST_F(KeyPoolLogs, SuccessAndSelectionLinesMatchTheSeed) {
   auto pool = open_pool(1);
@@ -16,7 +25,7 @@ TEST_F(KeyPoolLogs, SuccessAndSelectionLinesMatchTheSeed) {
 
 TEST_F(KeyPoolLogs, FailureAndDeactivationLinesMatchTheSeed) {
   auto pool = open_pool(3);
-  take(*pool);
+  call_ok(*pool);
   KeyLease lease = take(*pool);
   ASSERT_EQ(lease.index, 1u);
   for (int i = 0; i < 3; ++i) pool->report(lease, k_list_operation, key_error());
@@ -25,26 +34,26 @@ TEST_F(KeyPoolLogs, FailureAndDeactivationLinesMatchTheSeed) {
   for (int i = 0; i < 2; ++i) pool->report(lease, k_list_operation, key_error());
   EXPECT_TRUE(logged("🚨 KTO API 키 #1 자동 비활성화: abcdefghij... (누적 오류: 5회)")) << all_logs();
   EXPECT_TRUE(logged("📊 남은 활성 KTO 키: 2/3개")) << all_logs();
-  take(*pool);  // #2
-  take(*pool);  // #0
-  take(*pool);  // #1 is skipped
+  call_ok(*pool);  // #2
+  call_ok(*pool);  // #0
+  call_ok(*pool);  // #1 is skipped
   EXPECT_TRUE(logged("⏭️ KTO 키 #1 건너뜀: abcdefghij... - 비활성화됨 (오류 5회)")) << all_logs();
 }
 
 TEST_F(KeyPoolLogs, QuotaLinesMatchTheSeed) {
   clock.set(kst("2026-11-25T14:30:00"));
   auto pool = open_pool(3);
-  take(*pool);
-  take(*pool);
+  call_ok(*pool);
+  call_ok(*pool);
   KeyLease lease = take(*pool);
   ASSERT_EQ(lease.index, 2u);
   pool->report(lease, k_list_operation, quota());
   EXPECT_TRUE(logged("🚫 KTO API 키 #2 한도 초과: xxxxxxxxxx... (재시도 가능: 15:30:00)"))
       << all_logs();
   clock.advance(35min);
-  take(*pool);  // #0
-  take(*pool);  // #1
-  take(*pool);  // #2 skipped → #0
+  call_ok(*pool);  // #0
+  call_ok(*pool);  // #1
+  call_ok(*pool);  // #2 skipped → #0
   EXPECT_TRUE(logged("⏭️ KTO 키 #2 건너뜀: xxxxxxxxxx... - Rate limit 제한 중 (25분 후 해제)"))
       << all_logs();
 }
@@ -63,7 +72,7 @@ TEST_F(KeyPoolLogs, NoKeyIsAWarningNamingTheEarliestRecovery) {
 TEST_F(KeyPoolLogs, RepeatedSkipsOfOneKeyGoToDebugLevel) {
   auto pool = open_pool(2);
   pool->force_deactivate(0, "점검");
-  for (int i = 0; i < 4; ++i) EXPECT_EQ(take(*pool).index, 1u);
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(call_ok(*pool).index, 1u);
   auto records = sink->records();
   long info = 0, debug = 0;
   for (const auto& [level, line] : records) {

@@ -38,6 +38,27 @@ TEST_F(DatabaseOpen, ReopeningKeepsDataAndMigratesOnlyOnce) {
   EXPECT_EQ(query_text(*db, "SELECT COUNT(*) FROM collection_runs"), "1");
 }
 
+TEST_F(DatabaseOpen, ANewFileGetsLargePagesAnOlderOneKeepsItsOwn) {
+  auto fresh = open_db(m_dir / "new.db");
+  ASSERT_NE(fresh, nullptr);
+  EXPECT_EQ(query_text(*fresh, "PRAGMA page_size"), "16384");
+
+  const fs::path old_path = m_dir / "old.db";
+  {
+    // A file made with 4 KiB pages (as the first releases made them), holding our schema.
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(old_path.c_str(), &raw), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(raw, "PRAGMA page_size=4096; CREATE TABLE t(x); DROP TABLE t;", nullptr,
+                           nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(raw);
+  }
+  auto old = open_db(old_path);
+  ASSERT_NE(old, nullptr);
+  EXPECT_EQ(query_text(*old, "PRAGMA page_size"), "4096");
+  EXPECT_EQ(*old->schema_version(), Database::k_schema_version);
+}
+
 TEST_F(DatabaseOpen, TurnsOnWalModeAndForeignKeys) {
   auto db = open_db(m_dir / "restaurants.db");
   ASSERT_NE(db, nullptr);

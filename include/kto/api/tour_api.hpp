@@ -1,8 +1,7 @@
 #pragma once
 // The TourAPI: building requests (the serviceKey encoded exactly once), classifying every answer
 // into one ApiOutcome, and parsing listing pages whatever shape the service chose.
-#include <nlohmann/json.hpp>
-
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -10,6 +9,7 @@
 
 #include "kto/api/outcome.hpp"
 #include "kto/api/transport.hpp"
+#include "kto/util/json_view.hpp"
 #include "kto/util/result.hpp"
 
 namespace kto::api {
@@ -26,7 +26,10 @@ std::string build_url(std::string_view base_url, std::string_view operation,
                       const Params& params);
 
 struct Page {
-  std::vector<nlohmann::json> items;  // each item an object of strings, as received
+  // Each item an object (of strings, normally) as received, in the order received; the items
+  // live in doc, which a copy of the page shares.
+  std::vector<util::JsonValue> items;
+  std::shared_ptr<const util::JsonDoc> doc;
   long long total_count = 0;
   int page_no = 0;
   int num_of_rows = 0;
@@ -35,5 +38,8 @@ struct Page {
 // Classifies any HTTP answer (including transport failures). On success, page is filled when
 // page != nullptr. Never throws, whatever the body holds.
 ApiOutcome classify(const HttpResponse& response, Page* page = nullptr);
+// The same, taking the body instead of copying it: the page's items then live in the very buffer
+// the answer arrived in (one megabyte less for each page in flight). response.body is left empty.
+ApiOutcome classify_taking_body(HttpResponse& response, Page* page);
 
 }  // namespace kto::api

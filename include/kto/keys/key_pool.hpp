@@ -143,6 +143,9 @@ class KeyPool {
   // Round-robin from the current index over the keys usable for this operation; logs each skip in
   // the seed's words (⏭️) and the choice (✅ KTO 키 #0 선택: …). Counts the call against the key's
   // usage of the operation at once, so concurrent workers never overshoot the daily limit.
+  // A key not yet known to work (no success in this process since start or since its last key
+  // error) serves one call at a time until that call is reported; when only such keys are left,
+  // NoKey's earliest is about half a second away (retry shortly; logged at debug, not warn).
   std::variant<KeyLease, NoKey> acquire(std::string_view operation);
 
   // Records the outcome of a call made with lease (logs ✅ / ❌ / 🚫 / 🚨 lines) and saves the state.

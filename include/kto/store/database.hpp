@@ -2,7 +2,6 @@
 // The SQLite store (contracts.md): restaurants upserted by contentid, one transaction per page
 // together with the page's checkpoint, so a crash loses at most the page in flight and a resumed
 // run never fetches a finished page again. WAL mode; a schema_version table drives migrations.
-#include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
 #include <cstdint>
@@ -14,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "kto/util/json_view.hpp"
 #include "kto/util/result.hpp"
 
 namespace kto::store {
@@ -40,8 +40,8 @@ struct PageCheckpoint {
 };
 
 struct StoredItem {
-  const nlohmann::json* item;  // the item as received (an object of strings)
-  int area_code;               // the seed's province code the row belongs to
+  util::JsonValue item;  // the item as received (an object of strings), raw_json is its text
+  int area_code;         // the seed's province code the row belongs to
 };
 
 struct PageWrite {

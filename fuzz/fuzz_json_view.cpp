@@ -1,0 +1,64 @@
+// libFuzzer target: the listing pages' JSON parser (util::JsonDoc) against nlohmann, the reference.
+// Whatever nlohmann reads, JsonDoc reads too (within the depth limit) and to the same values; a
+// text JsonDoc refuses is one nlohmann refuses. The single known difference is allowed: a number
+// too large for a double (nlohmann refuses it; JsonDoc keeps its literal, stored as text).
+#include <nlohmann/json.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+
+#include "kto/util/json_view.hpp"
+
+namespace {
+
+nlohmann::json to_reference(kto::util::JsonValue value) {
+  using kto::util::JsonType;
+  switch (value.type()) {
+    case JsonType::null: return nullptr;
+    case JsonType::boolean: return value.text() == "true";
+    case JsonType::number: return nlohmann::json::parse(value.text());
+    case JsonType::string: return std::string(value.text());
+    case JsonType::array: {
+      nlohmann::json out = nlohmann::json::array();
+      for (std::size_t i = 0; i < value.size(); ++i) out.push_back(to_reference(value.at(i)));
+      return out;
+    }
+    case JsonType::object: {
+      nlohmann::json out = nlohmann::json::object();
+      for (std::size_t i = 0; i < value.size(); ++i)  // the last of duplicate keys wins, as there
+        out[std::string(value.key_at(i))] = to_reference(value.at(i));
+      return out;
+    }
+  }
+  return nullptr;
+}
+
+bool has_huge_number(const std::string& text) {
+  // Cheap and conservative: an exponent or a long run of digits may overflow a double.
+  std::size_t digits = 0;
+  for (char c : text) {
+    if (c == 'e' || c == 'E') return true;
+    digits = (c >= '0' && c <= '9') ? digits + 1 : 0;
+    if (digits > 300) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string text(reinterpret_cast<const char*>(data), size);
+  auto doc = kto::util::JsonDoc::parse(text, 64);
+  const nlohmann::json reference = nlohmann::json::parse(text, nullptr, false);
+  if (doc && reference.is_discarded() && !has_huge_number(text)) std::abort();  // JsonDoc too lax
+  if (!doc && !reference.is_discarded()) {
+    // JsonDoc may refuse only what nests deeper than its limit.
+    auto deep = kto::util::JsonDoc::parse(text, 100000);
+    if (deep) return 0;
+    std::abort();  // JsonDoc too strict
+  }
+  if (doc && !reference.is_discarded() && to_reference(doc->root()) != reference) std::abort();
+  return 0;
+}

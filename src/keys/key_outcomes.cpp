@@ -1,0 +1,113 @@
+// The outcomes of calls: what each answer does to its key (errors, quotas, back-off, validity).
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "kto/keys/key_pool.hpp"
+#include "kto/util/time.hpp"
+#include "pool_impl.hpp"
+
+namespace kto::keys {
+namespace {
+
+using detail::KeySlot;
+
+int usage_of(const detail::KeyRecord& rec, std::string_view operation) {
+  auto it = rec.usage.find(std::string(operation));
+  return it == rec.usage.end() ? 0 : it->second;
+}
+
+std::string outcome_text(const api::ApiOutcome& outcome) {
+  if (!outcome.message.empty()) return outcome.message;
+  if (!outcome.code.empty()) return "API 오류 (" + outcome.code + ")";
+  return api::to_string(outcome.kind);
+}
+
+}  // namespace
+
+void KeyPool::Impl::record_key_error(KeySlot& slot, std::string text, util::TimePoint now) {
+  auto& s = slot.state;
+  // Whatever it answered before, the key may have been revoked or expired since.
+  slot.verified = false;
+  ++s.consecutive_errors;
+  ++s.total_errors;
+  s.last_error = text;
+  s.last_error_at = now;
+  s.error_cooldown_until = now + std::chrono::duration_cast<util::Millis>(policy.error_cooldown);
+  spdlog::warn("❌ KTO API 키 #{} 호출 실패: {} - 오류: {} (연속 오류: {}회)", slot.index,
+               s.preview, text, s.consecutive_errors);
+  if (!s.is_active || s.consecutive_errors < policy.max_consecutive_errors) return;
+  deactivate(slot, "연속 오류 " + std::to_string(s.consecutive_errors) + "회: " + text, now);
+  spdlog::error("🚨 KTO API 키 #{} 자동 비활성화: {} (누적 오류: {}회)", slot.index, s.preview,
+                s.total_errors);
+  spdlog::warn("📊 남은 활성 KTO 키: {}/{}개", active_count(), keys.size());
+}
+
+void KeyPool::Impl::record_quota(KeySlot& slot, std::string_view operation, std::string text,
+                                 util::TimePoint now) {
+  auto& s = slot.state;
+  auto& rested = s.rate_limited_until[std::string(operation)];
+  if (rested > now) {
+    // A call that was already in flight when the first 22 came back: the exhaustion is recorded,
+    // and a later 22 must neither log it again nor push the end of the rest back.
+    spdlog::debug("KTO API 키 #{} 한도 초과 응답 (진행 중이던 호출, 이미 기록됨): {}", slot.index,
+                  s.preview);
+    return;
+  }
+  // The quota comes back at 00:00 KST at the latest; waiting a full cooldown past it wastes keys.
+  rested = std::min(now + std::chrono::duration_cast<util::Millis>(policy.rate_limit_cooldown),
+                    util::next_kst_midnight(now));
+  s.last_error = std::move(text);
+  s.last_error_at = now;
+  spdlog::warn("🚫 KTO API 키 #{} 한도 초과: {} (재시도 가능: {})", slot.index, s.preview,
+               util::format_hms_kst(rested));
+}
+
+void KeyPool::Impl::record(KeySlot& slot, std::string_view operation,
+                           const api::ApiOutcome& outcome, util::TimePoint now) {
+  auto& s = slot.state;
+  ++s.total_calls;
+  s.last_used_at = now;
+  slot.first_answer_due.reset();  // whatever it says, the key's one call is back
+  dirty = true;
+  switch (outcome.kind) {
+    case api::OutcomeKind::success:
+    case api::OutcomeKind::no_data:
+      slot.verified = true;
+      reset_errors(slot);
+      spdlog::debug("✅ KTO API 키 #{} 호출 성공: {} (사용량: {}/{})", slot.index, s.preview,
+                    usage_of(s, operation), policy.daily_limit);
+      return;
+    case api::OutcomeKind::key_error:
+      record_key_error(slot, outcome_text(outcome), now);
+      return;
+    case api::OutcomeKind::quota_exceeded:
+      record_quota(slot, operation, outcome_text(outcome), now);
+      return;
+    case api::OutcomeKind::rate_limited:
+      slot.backoff_until = now + policy.per_second_backoff;
+      spdlog::debug("⏳ KTO API 키 #{} 초당 호출 제한: {} ({}ms 대기)", slot.index, s.preview,
+                    policy.per_second_backoff.count());
+      return;
+    case api::OutcomeKind::service_error:
+    case api::OutcomeKind::request_error:
+      // The service's fault or ours, never the key's: it must not count toward deactivation.
+      spdlog::debug("⚠️ KTO API 키 #{} 호출 중 서비스 오류 (키 문제 아님): {} - {}", slot.index,
+                    s.preview, outcome_text(outcome));
+      return;
+  }
+}
+
+void KeyPool::Impl::record_locked(const KeyLease& lease, std::string_view operation,
+                                  const api::ApiOutcome& outcome) {
+  std::lock_guard lock(mutex);
+  if (lease.index >= keys.size() || keys[lease.index].key != lease.key) {
+    spdlog::warn("⚠️ 알 수 없는 KTO 키의 결과를 무시합니다: {}", lease.preview);
+    return;
+  }
+  auto now = clock.now();
+  roll_day(now);
+  record(keys[lease.index], operation, outcome, now);
+}
+
+}  // namespace kto::keys
