@@ -70,6 +70,13 @@ TEST(UtilJsonView, AcceptsAndRefusesExactlyWhatTheReferenceParserDoes) {
     EXPECT_EQ(JsonDoc::parse(text) != nullptr, nlohmann_accepts(text)) << "input: " << text;
 }
 
+TEST(UtilJsonView, ANulByteIsNotTheEndOfTheText) {
+  // nlohmann stops at a NUL as if the text ended there; a body is all its bytes (found by fuzzing).
+  EXPECT_EQ(JsonDoc::parse(std::string("2\0\0\0\xda", 5)), nullptr);
+  EXPECT_EQ(JsonDoc::parse(std::string("[1]\0", 4)), nullptr);
+  EXPECT_EQ(JsonDoc::parse(std::string("[\"a\0b\"]", 7)), nullptr);  // a raw control character
+}
+
 TEST(UtilJsonView, RefusesNestingDeeperThanTheLimitWithoutRecursingIntoIt) {
   EXPECT_NE(JsonDoc::parse(std::string(64, '[') + std::string(64, ']'), 64), nullptr);
   EXPECT_EQ(JsonDoc::parse(std::string(65, '[') + std::string(65, ']'), 64), nullptr);
