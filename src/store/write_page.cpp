@@ -77,8 +77,8 @@ std::string build_upsert_sql(bool sync) {
          "hidden = excluded.hidden";
 }
 
-// The column of an item's field, or -1 for a field the table has no column for. Items list their
-// fields in one order page after page, so the last answer is tried first.
+// The column of an item's field, or -1 for a field the table has no column for. The search starts
+// after the previous field's column: runs of fields in the table's order cost one comparison.
 int column_of(std::string_view key, int& hint) {
   const int n = static_cast<int>(k_item_columns.size());
   for (int k = 0; k < n; ++k) {
