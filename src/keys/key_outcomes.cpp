@@ -11,11 +11,7 @@ namespace kto::keys {
 namespace {
 
 using detail::KeySlot;
-
-int usage_of(const detail::KeyRecord& rec, std::string_view operation) {
-  auto it = rec.usage.find(std::string(operation));
-  return it == rec.usage.end() ? 0 : it->second;
-}
+using detail::usage_of;
 
 std::string outcome_text(const api::ApiOutcome& outcome) {
   if (!outcome.message.empty()) return outcome.message;

@@ -14,11 +14,7 @@ namespace kto::keys {
 namespace {
 
 using detail::KeySlot;
-
-int usage_of(const detail::KeyRecord& rec, std::string_view operation) {
-  auto it = rec.usage.find(std::string(operation));
-  return it == rec.usage.end() ? 0 : it->second;
-}
+using detail::usage_of;
 
 // A key not yet known to work serves one call at a time. The others ask again this soon: about
 // the time a call takes, so that they start as soon as its answer says the key works.

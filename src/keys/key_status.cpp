@@ -8,6 +8,8 @@
 namespace kto::keys {
 namespace {
 
+using detail::usage_of;
+
 // The prefix of the reason an automatic deactivation records; the seed shows those keys by their
 // error count, and keys an operator disabled by the operator's reason.
 constexpr std::string_view k_auto_reason_prefix = "연속 오류";
@@ -23,11 +25,6 @@ std::string deactivated_text(const detail::KeyRecord& s) {
     return fmt::format("비활성화됨 (오류 {}회)", s.consecutive_errors);
   if (s.deactivation_reason) return "비활성화됨 (" + *s.deactivation_reason + ")";
   return "비활성화됨";
-}
-
-int usage_of(const detail::KeyRecord& rec, std::string_view operation) {
-  auto it = rec.usage.find(std::string(operation));
-  return it == rec.usage.end() ? 0 : it->second;
 }
 
 }  // namespace

@@ -44,6 +44,12 @@ struct Availability {
 
 std::string describe_key(const KeySlot& slot);  // "#1 abcdefghij..."
 
+// Calls of the day spent on operation by this key.
+inline int usage_of(const KeyRecord& rec, std::string_view operation) {
+  auto it = rec.usage.find(std::string(operation));
+  return it == rec.usage.end() ? 0 : it->second;
+}
+
 }  // namespace detail
 
 struct KeyPool::Impl {
