@@ -5,6 +5,7 @@
 // byte, where nlohmann stops reading as if the text ended (JsonDoc refuses what follows).
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -36,6 +37,26 @@ nlohmann::json to_reference(kto::util::JsonValue value) {
   return nullptr;
 }
 
+// The deepest nesting of brackets outside strings (the text is one nlohmann accepted).
+int nesting(const std::string& text) {
+  int depth = 0, deepest = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
 bool has_huge_number(const std::string& text) {
   // Cheap and conservative: an exponent or a long run of digits may overflow a double.
   std::size_t digits = 0;
@@ -57,8 +78,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (doc && reference.is_discarded() && !has_huge_number(text)) std::abort();  // JsonDoc too lax
   if (!doc && !reference.is_discarded()) {
     // JsonDoc may refuse only what nests deeper than its limit.
-    auto deep = kto::util::JsonDoc::parse(text, 100000);
-    if (deep) return 0;
+    if (nesting(text) > 64) return 0;
     std::abort();  // JsonDoc too strict
   }
   if (doc && !reference.is_discarded() && to_reference(doc->root()) != reference) std::abort();
