@@ -1,30 +1,8 @@
-// Reading a parsed JsonDoc: values, members, raw text; and minifying a value's raw text.
+// Looking members up in a parsed JsonDoc, and minifying a value's raw text. (The accessors the
+// store calls for every field are inline in the header.)
 #include "kto/util/json_view.hpp"
 
 namespace kto::util {
-
-JsonType JsonValue::type() const { return valid() ? m_doc->m_nodes[m_index].type : JsonType::null; }
-
-std::string_view JsonValue::text() const { return valid() ? m_doc->m_nodes[m_index].text : std::string_view{}; }
-
-std::string_view JsonValue::raw() const { return valid() ? m_doc->m_nodes[m_index].raw : std::string_view{}; }
-
-bool JsonValue::compact() const { return !valid() || m_doc->m_nodes[m_index].compact; }
-
-std::size_t JsonValue::size() const {
-  if (!is_object() && !is_array()) return 0;
-  return m_doc->m_nodes[m_index].count;
-}
-
-JsonValue JsonValue::at(std::size_t i) const {
-  if (i >= size()) return {};
-  return {m_doc, m_doc->m_children[m_doc->m_nodes[m_index].first + i].node};
-}
-
-std::string_view JsonValue::key_at(std::size_t i) const {
-  if (!is_object() || i >= size()) return {};
-  return m_doc->m_children[m_doc->m_nodes[m_index].first + i].key;
-}
 
 JsonValue JsonValue::find(std::string_view key) const {
   if (!is_object()) return {};

@@ -97,6 +97,29 @@ class JsonDoc {
   std::vector<std::unique_ptr<char[]>> m_decoded;  // blocks holding strings that had escapes
 };
 
+// Inline: the store reads 26 fields of every item through these.
+inline JsonType JsonValue::type() const {
+  return valid() ? m_doc->m_nodes[m_index].type : JsonType::null;
+}
+inline std::string_view JsonValue::text() const {
+  return valid() ? m_doc->m_nodes[m_index].text : std::string_view{};
+}
+inline std::string_view JsonValue::raw() const {
+  return valid() ? m_doc->m_nodes[m_index].raw : std::string_view{};
+}
+inline bool JsonValue::compact() const { return !valid() || m_doc->m_nodes[m_index].compact; }
+inline std::size_t JsonValue::size() const {
+  return is_object() || is_array() ? m_doc->m_nodes[m_index].count : 0;
+}
+inline JsonValue JsonValue::at(std::size_t i) const {
+  if (i >= size()) return {};
+  return {m_doc, m_doc->m_children[m_doc->m_nodes[m_index].first + i].node};
+}
+inline std::string_view JsonValue::key_at(std::size_t i) const {
+  if (!is_object() || i >= size()) return {};
+  return m_doc->m_children[m_doc->m_nodes[m_index].first + i].key;
+}
+
 // The value's raw text without whitespace between tokens (strings untouched), appended to out.
 void json_minify(std::string_view raw, std::string& out);
 
