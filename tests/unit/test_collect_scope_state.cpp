@@ -25,6 +25,28 @@ TEST(CollectScopeState, AsksPageOneThenPagesByTotalCount) {
   EXPECT_EQ(s.rows(), 2595);
 }
 
+TEST(CollectScopeState, AnAnswerTellsTheNextPagesBeforeItsPageIsStored) {
+  ScopeState s(seoul(), 1000);
+  s.start(1);
+  // Page 1 answered (not yet written): pages 2 and 3 can be sent, page 1 is neither asked again
+  // nor counted as done until it is stored.
+  s.learn_total(1, 1000, 1000, 2595);
+  EXPECT_EQ(s.missing_pages(), (std::vector<int>{2, 3}));
+  EXPECT_FALSE(s.idle());
+  EXPECT_EQ(s.rows(), 0);
+  EXPECT_EQ(s.pages_done(), 0);
+  s.start(2);
+  s.start(3);
+  s.finish(1, 1000, 1000, 2595);
+  EXPECT_TRUE(s.missing_pages().empty());
+  EXPECT_FALSE(s.complete());
+  // A short page tells the end at once, whatever totalCount claimed.
+  ScopeState t(seoul(), 1000);
+  t.start(1);
+  t.learn_total(1, 1000, 10, 2595);
+  EXPECT_TRUE(t.missing_pages().empty());
+}
+
 TEST(CollectScopeState, AnEmptyPageEndsTheScopeWhateverTotalCountSaid) {
   ScopeState s(seoul(), 100);
   s.finish(1, 100, 100, 500);
