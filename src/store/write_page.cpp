@@ -99,7 +99,9 @@ void read_fields(util::JsonValue item, std::array<std::string_view, k_item_colum
   int hint = 0;
   for (std::size_t i = 0; i < item.size(); ++i) {
     const int column = column_of(item.key_at(i), hint);
-    if (column >= 0) values[static_cast<std::size_t>(column)] = item.at(i).is_null() ? "" : item.at(i).text();
+    if (column < 0) continue;
+    const util::JsonValue value = item.at(i);
+    values[static_cast<std::size_t>(column)] = value.is_null() ? std::string_view{} : value.text();
   }
 }
 

@@ -154,6 +154,15 @@ inline std::filesystem::path db_path(const CliRunner& cli) {
   return cli.dir() / "data" / "restaurants.db";
 }
 
+// Pages checkpointed so far in cli's database (0 before the file exists): how tests see a run's
+// progress from outside, to stop it mid-way.
+inline long long count_checkpoints(const CliRunner& cli) {
+  if (!std::filesystem::exists(db_path(cli))) return 0;
+  ReadDb db(db_path(cli));
+  auto r = db.query("SELECT COUNT(*) FROM run_pages");
+  return r.empty() ? 0 : std::stoll(r[0][0]);
+}
+
 inline std::map<std::string, Row> read_rows(const CliRunner& cli) {
   std::map<std::string, Row> rows;
   ReadDb db(db_path(cli));

@@ -9,13 +9,6 @@ namespace {
 using namespace kto::test;
 using namespace kto::test::e2e;
 
-long long count_checkpoints(const CliRunner& cli) {
-  if (!std::filesystem::exists(db_path(cli))) return 0;
-  ReadDb db(db_path(cli));
-  auto r = db.query("SELECT COUNT(*) FROM run_pages");
-  return r.empty() ? 0 : std::stoll(r[0][0]);
-}
-
 TEST(CollectResume, KilledRunResumesWithoutRefetchingSavedPages) {
   // 9 + 5 + 8 + 1 = 23 pages of 100; every answer takes 40 ms, so the kill lands mid-run with
   // pages in flight (at most 4: two keys).

@@ -19,18 +19,11 @@ nlohmann::json slow_scenario() {
 const std::vector<std::string> k_slow_run = {"--mode", "regions", "--regions", "1",
                                              "--page-size", "100", "--concurrency", "1", "--json"};
 
-bool has_checkpoint(const CliRunner& cli) {
-  if (!std::filesystem::exists(db_path(cli))) return false;
-  ReadDb db(db_path(cli));
-  auto r = db.query("SELECT COUNT(*) FROM run_pages");
-  return !r.empty() && r[0][0] != "0";
-}
-
 TEST(ReliabilityLock, SecondRunExitsFiveAtOnceNamingTheHoldersPidAndStart) {
   SimServer sim(slow_scenario());
   auto cli = collector_for(sim, {k_good_key});
   auto first = start_collector(cli, k_slow_run);
-  ASSERT_TRUE(wait_until([&] { return has_checkpoint(cli); })) << first->drain_stderr();
+  ASSERT_TRUE(wait_until([&] { return count_checkpoints(cli) > 0; })) << first->drain_stderr();
 
   auto second = cli.run({"--mode", "regions", "--regions", "1"});
   EXPECT_EQ(second.exit_code, 5) << second.out << second.err;
@@ -52,7 +45,7 @@ TEST(ReliabilityLock, WaitFlagWaitsForTheHolderThenRuns) {
   SimServer sim(slow_scenario());
   auto cli = collector_for(sim, {k_good_key});
   auto first = start_collector(cli, k_slow_run);
-  ASSERT_TRUE(wait_until([&] { return has_checkpoint(cli); })) << first->drain_stderr();
+  ASSERT_TRUE(wait_until([&] { return count_checkpoints(cli) > 0; })) << first->drain_stderr();
 
   auto second = collect(cli, {"--mode", "regions", "--regions", "1", "--page-size", "100", "--wait"});
   EXPECT_EQ(first->wait(), 0);
@@ -70,7 +63,7 @@ TEST(ReliabilityLock, StatusAndHealthRunAlongsideACollection) {
   SimServer sim(slow_scenario());
   auto cli = collector_for(sim, {k_good_key, k_good_key2});
   auto first = start_collector(cli, k_slow_run);
-  ASSERT_TRUE(wait_until([&] { return has_checkpoint(cli); })) << first->drain_stderr();
+  ASSERT_TRUE(wait_until([&] { return count_checkpoints(cli) > 0; })) << first->drain_stderr();
 
   for (int round = 0; round < 3; ++round) {
     auto status = cli.run_json({"status"});

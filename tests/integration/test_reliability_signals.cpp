@@ -10,13 +10,6 @@ namespace {
 using namespace kto::test;
 using namespace kto::test::reliability;
 
-long long count_checkpoints(const CliRunner& cli) {
-  if (!std::filesystem::exists(db_path(cli))) return 0;
-  ReadDb db(db_path(cli));
-  auto r = db.query("SELECT COUNT(*) FROM run_pages");
-  return r.empty() ? 0 : std::stoll(r[0][0]);
-}
-
 struct Stop {
   int signal;
   int exit_code;
