@@ -19,6 +19,9 @@ using detail::FetchWorkers;
 using detail::PageTask;
 using detail::ScopeState;
 
+// Pages written in one transaction at most: those waiting when the writer gets to them.
+constexpr std::size_t k_max_batch = 8;
+
 std::string scope_label(const Scope& scope) {
   std::string label;
   if (const api::Region* r = api::find_region(scope.area_code))
@@ -51,8 +54,11 @@ class Job {
 
  private:
   std::vector<ScopeState> make_states(const std::vector<Scope>& scopes) const;
-  void handle(std::vector<ScopeState>& states, FetchDone& done);
-  void store_page(ScopeState& state, const PageTask& task, const api::Page& page);
+  void handle_batch(std::vector<ScopeState>& states, std::vector<FetchDone>& batch);
+  void handle_failure(ScopeState& state, const FetchDone& done);
+  store::PageWrite page_write(const ScopeState& state, const PageTask& task, const api::Page& page);
+  void page_stored(ScopeState& state, const PageTask& task, const api::Page& page,
+                   const store::UpsertStats& stats);
   void dispatch(std::vector<ScopeState>& states, FetchWorkers& workers);
   void halt(std::vector<ScopeState>& states, FetchWorkers& workers);
   void report_progress(const std::vector<ScopeState>& states, const std::string& label);
@@ -72,6 +78,9 @@ class Job {
   bool m_since_semantics = false;
   util::TimePoint m_phase_start{};
   long long m_phase_pages = 0;
+  // Pages taken for one transaction beyond the first: they still count against the flight limit,
+  // so memory stays at most one page above the concurrency.
+  std::size_t m_held = 0;
 };
 
 std::vector<ScopeState> Job::make_states(const std::vector<Scope>& scopes) const {
@@ -99,7 +108,7 @@ void Job::dispatch(std::vector<ScopeState>& states, FetchWorkers& workers) {
     for (std::size_t i = 0; i < states.size(); ++i) {
       if (states[i].failed() || states[i].total().has_value() != sized) continue;
       for (int page : states[i].missing_pages()) {
-        if (!m_flight.room(workers.outstanding())) return;
+        if (!m_flight.room(workers.outstanding() + m_held)) return;
         states[i].start(page);
         workers.submit({i, page, states[i].page_size()});
       }
@@ -112,7 +121,8 @@ void Job::halt(std::vector<ScopeState>& states, FetchWorkers& workers) {
   for (const auto& task : workers.drop_queued()) states[task.scope].abandon(task.page_no);
 }
 
-void Job::store_page(ScopeState& state, const PageTask& task, const api::Page& page) {
+store::PageWrite Job::page_write(const ScopeState& state, const PageTask& task,
+                                 const api::Page& page) {
   const Scope& scope = state.scope();
   store::PageWrite write;
   write.run_id = m_report.run_id;
@@ -131,31 +141,55 @@ void Job::store_page(ScopeState& state, const PageTask& task, const api::Page& p
     if (!scope.day.empty() && field(item, "modifiedtime").substr(0, 8) > scope.day)
       m_since_semantics = true;
   }
-  auto stats = m_db.write_page(write);
-  if (!stats) {
-    m_report.errors.push_back(stats.error().message);
-    m_flags.fatal = true;
-    return;
-  }
+  return write;
+}
+
+void Job::page_stored(ScopeState& state, const PageTask& task, const api::Page& page,
+                      const store::UpsertStats& stats) {
   m_report.records += static_cast<long long>(page.items.size());
-  m_report.inserted += stats->inserted;
-  m_report.updated += stats->updated;
-  m_report.hidden += stats->hidden;
-  m_report.stored += stats->inserted + stats->updated;
+  m_report.inserted += stats.inserted;
+  m_report.updated += stats.updated;
+  m_report.hidden += stats.hidden;
+  m_report.stored += stats.inserted + stats.updated;
   state.finish(task.page_no, task.page_size, static_cast<int>(page.items.size()), page.total_count);
-  spdlog::debug("{} 페이지 {} 저장: {}건 (전체 {}건)", scope_label(scope), task.page_no,
+  spdlog::debug("{} 페이지 {} 저장: {}건 (전체 {}건)", scope_label(state.scope()), task.page_no,
                 page.items.size(), page.total_count);
 }
 
-void Job::handle(std::vector<ScopeState>& states, FetchDone& done) {
-  ScopeState& state = states[done.task.scope];
+// The pages of a batch that came back whole are written in one transaction; the others are
+// handled one by one, in the order they arrived.
+void Job::handle_batch(std::vector<ScopeState>& states, std::vector<FetchDone>& batch) {
+  std::vector<store::PageWrite> writes;
+  std::vector<const FetchDone*> pages;
+  for (const FetchDone& done : batch) {
+    m_report.api_calls += done.result.calls;
+    if (done.result.status != api::FetchStatus::ok) {
+      handle_failure(states[done.task.scope], done);
+      continue;
+    }
+    writes.push_back(page_write(states[done.task.scope], done.task, done.result.page));
+    pages.push_back(&done);
+  }
+  if (pages.empty()) return;
+  auto stats = m_db.write_pages(writes);
+  if (!stats) {
+    m_report.errors.push_back(stats.error().message);
+    m_flags.fatal = true;
+  }
+  for (std::size_t i = 0; i < pages.size(); ++i) {
+    ScopeState& state = states[pages[i]->task.scope];
+    if (stats) page_stored(state, pages[i]->task, pages[i]->result.page, (*stats)[i]);
+    if (m_flags.fatal) state.fail(pages[i]->task.page_no);
+    if (state.complete() && state.idle())
+      spdlog::info("📍 {}: {}건 수집 완료", scope_label(state.scope()), state.rows());
+  }
+}
+
+void Job::handle_failure(ScopeState& state, const FetchDone& done) {
   const auto& result = done.result;
-  m_report.api_calls += result.calls;
   std::string where = scope_label(state.scope()) + " 페이지 " + std::to_string(done.task.page_no);
   switch (result.status) {
     case api::FetchStatus::ok:
-      store_page(state, done.task, result.page);
-      if (m_flags.fatal) state.fail(done.task.page_no);
       break;
     case api::FetchStatus::no_keys:
       state.abandon(done.task.page_no);
@@ -187,8 +221,6 @@ void Job::handle(std::vector<ScopeState>& states, FetchDone& done) {
       state.abandon(done.task.page_no);
       break;
   }
-  if (result.status == api::FetchStatus::ok && state.complete() && state.idle())
-    spdlog::info("📍 {}: {}건 수집 완료", scope_label(state.scope()), state.rows());
 }
 
 void Job::report_progress(const std::vector<ScopeState>& states, const std::string& label) {
@@ -240,23 +272,31 @@ bool Job::run_phase(const std::vector<Scope>& scopes, int concurrency) {
     return m_client.fetch(req, &m_stop);
   });
   dispatch(states, workers);
+  std::vector<FetchDone> batch;
   while (auto done = workers.next()) {
+    batch.clear();
+    batch.push_back(std::move(*done));
+    // Pages that arrived while the last ones were written share one transaction.
+    workers.take_done(batch, k_max_batch);
+    m_held = batch.size() - 1;
     // A page's answer tells how many pages its scope has: the next ones are sent before this one
     // is written, so the network never waits for the disk.
-    if (done->result.status == api::FetchStatus::ok) {
+    for (const FetchDone& d : batch) {
+      if (d.result.status != api::FetchStatus::ok) continue;
       m_flight.widen();
-      const auto& page = done->result.page;
-      states[done->task.scope].learn_total(done->task.page_no, done->task.page_size,
-                                           static_cast<int>(page.items.size()), page.total_count);
-      dispatch(states, workers);
+      states[d.task.scope].learn_total(d.task.page_no, d.task.page_size,
+                                       static_cast<int>(d.result.page.items.size()),
+                                       d.result.page.total_count);
     }
-    handle(states, *done);
+    dispatch(states, workers);
+    handle_batch(states, batch);
+    m_held = 0;
     if (m_stop.load() || m_flags.no_keys || m_flags.fatal) {
       m_flags.interrupted = m_stop.load();
       halt(states, workers);
     }
     dispatch(states, workers);
-    report_progress(states, scope_label(states[done->task.scope].scope()));
+    report_progress(states, scope_label(states[batch.back().task.scope].scope()));
   }
   finish_phase(states);
   return m_since_semantics;

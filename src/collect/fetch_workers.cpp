@@ -56,6 +56,14 @@ std::optional<FetchDone> FetchWorkers::next() {
   return done;
 }
 
+void FetchWorkers::take_done(std::vector<FetchDone>& out, std::size_t max) {
+  std::lock_guard lock(m_mutex);
+  while (out.size() < max && !m_done.empty()) {
+    out.push_back(std::move(m_done.front()));
+    m_done.pop_front();
+  }
+}
+
 std::vector<PageTask> FetchWorkers::drop_queued() {
   std::lock_guard lock(m_mutex);
   std::vector<PageTask> dropped(m_queue.begin(), m_queue.end());

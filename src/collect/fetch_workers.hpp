@@ -50,6 +50,8 @@ class FetchWorkers {
   void submit(const PageTask& task);
   // Blocks until a result arrives; nullopt when nothing is queued or in flight.
   std::optional<FetchDone> next();
+  // Moves results already waiting (up to `max` in all in `out`) without blocking.
+  void take_done(std::vector<FetchDone>& out, std::size_t max);
   // Drops tasks not yet started (a stop or no keys); tasks in flight still report.
   std::vector<PageTask> drop_queued();
   std::size_t outstanding() const;

@@ -1,6 +1,7 @@
 // One page, one transaction: the items are upserted by contentid and the page's checkpoint is
-// recorded with them, so a crash loses at most the page in flight and a resumed run never fetches
-// a stored page again. This is the hot path of a collection: statements are prepared once, text is
+// recorded with them, so a crash loses at most the pages in memory and a resumed run never fetches
+// a stored page again. Pages that arrived while the writer was busy share one transaction: each
+// commit rewrites the index pages its inserts touched, and the contentid index takes random keys. This is the hot path of a collection: statements are prepared once, text is
 // bound without copies, and raw_json is the item's text as received.
 #include <array>
 #include <charconv>
@@ -132,16 +133,29 @@ void bind_fields(sqlite3_stmt* stmt, const std::array<std::string_view, k_item_c
 }  // namespace
 
 Result<UpsertStats> Database::write_page(const PageWrite& page) {
+  auto stats = write_pages({&page, 1});
+  if (!stats) return stats.error();
+  return stats->front();
+}
+
+Result<std::vector<UpsertStats>> Database::write_pages(std::span<const PageWrite> pages) {
   if (auto ok = exec("BEGIN IMMEDIATE", "starting to store a page"); !ok) return ok.error();
-  auto stats = upsert_items(page);
-  Result<void> ok = stats ? insert_checkpoint(page) : Result<void>{stats.error()};
+  std::vector<UpsertStats> all;
+  all.reserve(pages.size());
+  Result<void> ok;
+  for (const PageWrite& page : pages) {
+    auto stats = upsert_items(page);
+    ok = stats ? insert_checkpoint(page) : Result<void>{stats.error()};
+    if (!ok) break;
+    all.push_back(*stats);
+  }
   if (ok) ok = exec("COMMIT", "storing a page");
   if (!ok) {
     // The error's message was taken before: ROLLBACK would overwrite sqlite3_errmsg.
     sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
     return ok.error();
   }
-  return stats;
+  return all;
 }
 
 Result<UpsertStats> Database::upsert_items(const PageWrite& page) {

@@ -2,9 +2,13 @@
 // of the list costs one call, not one call per worker.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <mutex>
 #include <random>
+#include <thread>
+#include <vector>
 
 #include "collect/fetch_workers.hpp"
 #include "fakes/fake_service.hpp"
@@ -105,4 +109,34 @@ TEST(CollectFlightLimit, BadKeysFirstAreCalledOnceWhateverTheNumberOfWorkers) {
   EXPECT_EQ(std::count(events.begin(), events.end(), "start bad"), 2);
   db->reset();
   fs::remove_all(dir);
+}
+
+TEST(CollectFetchWorkers, TakeDoneMovesOnlyResultsAlreadyBackAndNoMoreThanAsked) {
+  std::atomic<int> fetched{0};
+  collect::detail::FetchWorkers workers(3, [&](const collect::detail::PageTask&) {
+    ++fetched;
+    api::FetchResult result;
+    result.status = api::FetchStatus::ok;
+    return result;
+  });
+  std::vector<collect::detail::FetchDone> batch;
+  workers.take_done(batch, 8);
+  EXPECT_TRUE(batch.empty());  // nothing sent, nothing back: it does not wait
+  for (int page = 1; page <= 3; ++page) workers.submit({0, page, 100});
+  auto first = workers.next();
+  ASSERT_TRUE(first.has_value());
+  batch.push_back(std::move(*first));
+  // The other two arrive on their own time; take_done never blocks for them.
+  while (batch.size() < 2) {
+    workers.take_done(batch, 2);
+    std::this_thread::yield();
+  }
+  EXPECT_EQ(batch.size(), 2u);  // the limit holds even once the third is back
+  auto third = workers.next();
+  ASSERT_TRUE(third.has_value());
+  EXPECT_FALSE(workers.next().has_value());
+  std::vector<int> pages{batch[0].task.page_no, batch[1].task.page_no, third->task.page_no};
+  std::sort(pages.begin(), pages.end());
+  EXPECT_EQ(pages, (std::vector<int>{1, 2, 3}));
+  EXPECT_EQ(fetched.load(), 3);
 }

@@ -1,6 +1,8 @@
 // Pages: upserts by contentid, checkpoints in the same transaction, hidden rows, odd data.
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include "unit/store_support.hpp"
 
 using namespace kto::store;
@@ -81,6 +83,51 @@ TEST_F(StoreWritePage, AFailedWriteLeavesNeitherRowsNorCheckpoint) {
   // The connection is usable again: the transaction was rolled back, not left open.
   ASSERT_TRUE(db->write_page(page_of(items, new_run(*db), k_day1)).ok());
   EXPECT_EQ(*db->count_restaurants(), 5);
+}
+
+TEST_F(StoreWritePage, PagesWrittenTogetherGiveEachPagesStatsAndCheckpoint) {
+  auto db = open_db(m_dir / "restaurants.db");
+  ASSERT_NE(db, nullptr);
+  const auto run = new_run(*db);
+  const auto items = fixture_items("areaBasedList2.json");
+  auto first_items = items;
+  first_items.erase(first_items.begin() + 2, first_items.end());  // 2 of the 5
+  TestPage first = page_of(first_items, run, k_day1, 1);
+  TestPage second = page_of(items, run, k_day2, 2);
+  std::vector<PageWrite> pages{first.write, second.write};
+  auto stats = db->write_pages(pages);
+  ASSERT_TRUE(stats.ok()) << stats.error().message;
+  ASSERT_EQ(stats->size(), 2u);
+  EXPECT_EQ((*stats)[0].inserted, 2);
+  EXPECT_EQ((*stats)[0].updated, 0);
+  // The second page sees the first one's rows: the same transaction, in order.
+  EXPECT_EQ((*stats)[1].inserted, 3);
+  EXPECT_EQ((*stats)[1].updated, 2);
+  EXPECT_EQ(*db->count_restaurants(), 5);
+  auto cps = db->checkpoints(run);
+  ASSERT_TRUE(cps.ok());
+  ASSERT_EQ(cps->size(), 2u);
+  EXPECT_EQ((*cps)[0].page_no, 1);
+  EXPECT_EQ((*cps)[0].rows, 2);
+  EXPECT_EQ((*cps)[1].page_no, 2);
+  EXPECT_EQ((*cps)[1].rows, 5);
+}
+
+TEST_F(StoreWritePage, OneFailedPageStoresNoneOfThePagesWrittenWithIt) {
+  auto db = open_db(m_dir / "restaurants.db");
+  ASSERT_NE(db, nullptr);
+  const auto run = new_run(*db);
+  const auto items = fixture_items("areaBasedList2.json");
+  TestPage good = page_of(items, run, k_day1, 1);
+  TestPage bad = page_of(items, 999, k_day1, 2);  // no such run: its checkpoint fails
+  std::vector<PageWrite> pages{good.write, bad.write};
+  auto stats = db->write_pages(pages);
+  ASSERT_FALSE(stats.ok());
+  EXPECT_EQ(*db->count_restaurants(), 0);
+  EXPECT_TRUE(db->checkpoints(run)->empty());
+  // Rolled back, not left open: the good page alone is stored next time.
+  ASSERT_TRUE(db->write_pages(std::span<const PageWrite>(&good.write, 1)).ok());
+  EXPECT_EQ(db->checkpoints(run)->size(), 1u);
 }
 
 TEST_F(StoreWritePage, SyncListShowflagZeroHidesTheRow) {

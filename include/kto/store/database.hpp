@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <ostream>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -81,6 +82,9 @@ class Database {
 
   // One transaction: upsert every item, record the checkpoint.
   Result<UpsertStats> write_page(const PageWrite& page);
+  // Several pages in one transaction (pages already fetched and waiting for the writer): each
+  // page's stats in order; on an error nothing of any of them is stored.
+  Result<std::vector<UpsertStats>> write_pages(std::span<const PageWrite> pages);
   Result<std::vector<PageCheckpoint>> checkpoints(std::int64_t run_id);
 
   Result<long long> count_restaurants();
