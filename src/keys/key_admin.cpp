@@ -62,10 +62,10 @@ bool KeyPool::force_deactivate(std::size_t index, std::string reason) {
     } else {
       // Already disabled: keep the time, so recovery waits from the first deactivation.
       slot.state.deactivation_reason = std::move(reason);
-      m_impl->dirty = true;
+      m_impl->mark_urgent();
     }
   }
-  m_impl->save_if_autosave();
+  m_impl->save_if_autosave(/*at_once=*/true);
   return true;
 }
 
@@ -79,7 +79,7 @@ bool KeyPool::reactivate(std::size_t index) {
     spdlog::info("🔓 KTO API 키 #{} 재활성화: {} (활성 키: {}/{}개)", index, slot.state.preview,
                  m_impl->active_count(), m_impl->keys.size());
   }
-  m_impl->save_if_autosave();
+  m_impl->save_if_autosave(/*at_once=*/true);
   return true;
 }
 

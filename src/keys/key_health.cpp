@@ -100,7 +100,7 @@ HealthReport KeyPool::check_health(const Probe& probe) {
       spdlog::warn("🩺 KTO API 키 #{} 점검: {} - 문제: {}", p.result.index, p.result.preview,
                    p.result.error);
   }
-  d.save_if_autosave();
+  d.save_if_autosave(/*at_once=*/true);  // an operator's check: its findings show at once
   HealthReport report;
   report.total_keys = plan.size();
   for (const auto& p : plan) {
@@ -172,7 +172,7 @@ RecoveryReport KeyPool::attempt_recovery(const Probe& probe) {
   }
   spdlog::info("🔧 KTO 키 복구 결과: 시도 {}개, 성공 {}개, 실패 {}개", report.attempted_keys,
                report.recovered_keys, report.failed_keys);
-  d.save_if_autosave();
+  d.save_if_autosave(/*at_once=*/true);  // an operator's check: its findings show at once
   return report;
 }
 

@@ -30,6 +30,7 @@ void KeyPool::Impl::record_key_error(KeySlot& slot, std::string text, util::Time
   s.last_error = text;
   s.last_error_at = now;
   s.error_cooldown_until = now + std::chrono::duration_cast<util::Millis>(policy.error_cooldown);
+  mark_urgent();  // the cooldown must reach the other processes before they pick the key
   spdlog::warn("❌ KTO API 키 #{} 호출 실패: {} - 오류: {} (연속 오류: {}회)", slot.index,
                s.preview, text, s.consecutive_errors);
   if (!s.is_active || s.consecutive_errors < policy.max_consecutive_errors) return;
@@ -53,6 +54,7 @@ void KeyPool::Impl::record_quota(KeySlot& slot, std::string_view operation, std:
   // The quota comes back at 00:00 KST at the latest; waiting a full cooldown past it wastes keys.
   rested = std::min(now + std::chrono::duration_cast<util::Millis>(policy.rate_limit_cooldown),
                     util::next_kst_midnight(now));
+  mark_urgent();  // an exhausted key: other processes must stop spending calls on it now
   s.last_error = std::move(text);
   s.last_error_at = now;
   spdlog::warn("🚫 KTO API 키 #{} 한도 초과: {} (재시도 가능: {})", slot.index, s.preview,
@@ -65,7 +67,7 @@ void KeyPool::Impl::record(KeySlot& slot, std::string_view operation,
   ++s.total_calls;
   s.last_used_at = now;
   slot.first_answer_due.reset();  // whatever it says, the key's one call is back
-  dirty = true;
+  dirty = true;  // counters only; the cases below that change the key's status mark it urgent
   switch (outcome.kind) {
     case api::OutcomeKind::success:
     case api::OutcomeKind::no_data:
@@ -81,6 +83,7 @@ void KeyPool::Impl::record(KeySlot& slot, std::string_view operation,
       record_quota(slot, operation, outcome_text(outcome), now);
       return;
     case api::OutcomeKind::rate_limited:
+      // Memory only and over in a second or two: nothing for the file but the counters.
       slot.backoff_until = now + policy.per_second_backoff;
       spdlog::debug("⏳ KTO API 키 #{} 초당 호출 제한: {} ({}ms 대기)", slot.index, s.preview,
                     policy.per_second_backoff.count());

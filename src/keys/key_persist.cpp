@@ -100,8 +100,19 @@ Result<void> KeyPool::Impl::save() {
   return result;
 }
 
-void KeyPool::Impl::save_if_autosave() {
+bool KeyPool::Impl::save_due() const {
+  std::lock_guard guard(mutex);
+  if (!dirty) return false;  // a save that started after our change has taken it already
+  if (urgent || !last_save_at) return true;
+  auto since = clock.steady_now() - *last_save_at;
+  // A clock set back (only fakes do that) saves rather than holding counters for the gap.
+  return since < util::Millis::zero() || since >= policy.usage_save_interval;
+}
+
+void KeyPool::Impl::save_if_autosave(bool at_once) {
   if (!autosave || !state_file) return;
+  // Deferred counters stay dirty: the next save of any kind, save() or the destructor writes them.
+  if (!at_once && !save_due()) return;
   save_pending = true;
   // Many workers report at once: one of them saves for all. A thread that finds the save busy
   // leaves its change to the running save, which loops while changes are pending; the re-check
@@ -181,7 +192,9 @@ KeyPool::Impl::PendingWrite KeyPool::Impl::merge_with(const detail::StateFile* f
     current_index = file->current_index;
   pending.index = out.current_index = current_index;
   pending.text = detail::serialize_state(out);
-  dirty = false;
+  pending.urgent = urgent;
+  dirty = urgent = false;
+  last_save_at = clock.steady_now();
   return pending;
 }
 
@@ -197,10 +210,12 @@ void KeyPool::Impl::finish_write(PendingWrite& pending, bool written) {
       slot.synced = std::move(pending.bases[i]);
     }
   }
-  if (written)
+  if (written) {
     synced_index = pending.index;
-  else
+  } else {
     dirty = true;
+    urgent = urgent || pending.urgent;  // a status change is retried at the next report
+  }
 }
 
 }  // namespace kto::keys

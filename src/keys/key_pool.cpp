@@ -68,11 +68,12 @@ void KeyPool::Impl::roll_day(util::TimePoint now) {
   }
   spdlog::info("📅 KST 날짜가 바뀌어 KTO 키 사용량을 초기화합니다 ({} → {})", day, today);
   day = std::move(today);
+  mark_urgent();
 }
 
 KeyLease KeyPool::Impl::reserve(KeySlot& slot, std::string_view operation, util::TimePoint now) {
   ++slot.state.usage[std::string(operation)];
-  dirty = true;
+  dirty = true;  // a counter: saved with the next save, not at once
   KeyLease lease;
   lease.index = slot.index;
   lease.key = slot.key;
@@ -107,14 +108,14 @@ void KeyPool::Impl::deactivate(KeySlot& slot, std::string reason, util::TimePoin
   slot.state.is_active = false;
   slot.state.deactivated_at = now;
   slot.state.deactivation_reason = std::move(reason);
-  dirty = true;
+  mark_urgent();
 }
 
 void KeyPool::Impl::reset_errors(KeySlot& slot) {
   if (slot.state.consecutive_errors == 0) return;
   slot.state.consecutive_errors = 0;
   ++slot.resets;
-  dirty = true;
+  mark_urgent();  // a key back in good standing: other processes stop counting it as failing
 }
 
 void KeyPool::Impl::activate(KeySlot& slot) {
@@ -124,7 +125,7 @@ void KeyPool::Impl::activate(KeySlot& slot) {
   slot.state.error_cooldown_until.reset();
   slot.backoff_until.reset();
   reset_errors(slot);
-  dirty = true;
+  mark_urgent();
 }
 
 KeyPool::KeyPool(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
@@ -136,7 +137,8 @@ KeyPool::~KeyPool() {
     std::lock_guard lock(m_impl->mutex);
     dirty = m_impl->dirty;
   }
-  // Reservations made since the last report are real calls (or nearly): keep them.
+  // Reservations made since the last report are real calls (or nearly), and counters deferred by
+  // usage_save_interval are still dirty: keep them.
   if (dirty) m_impl->log_save_result(m_impl->save());
 }
 

@@ -66,6 +66,11 @@ struct KeyPool::Impl {
   std::size_t synced_index = 0;
   std::vector<detail::KeySlot> keys;
   bool dirty = false;
+  // Part of the unsaved change matters to other processes or the operator (a status, not just a
+  // usage counter): the next autosave writes at once instead of waiting for the interval.
+  bool urgent = false;
+  // steady_now() when the last save took the state: counters alone wait until the interval since.
+  std::optional<util::TimePoint> last_save_at;
 
   std::atomic<bool> autosave{true};
   std::mutex save_mutex;  // one save at a time in this process; guards last_save_error
@@ -89,6 +94,8 @@ struct KeyPool::Impl {
   void record_key_error(detail::KeySlot& slot, std::string text, util::TimePoint now);
   void record_quota(detail::KeySlot& slot, std::string_view operation, std::string text,
                     util::TimePoint now);
+  // A change of status, not only of counters: saved at once (KeyPolicy::usage_save_interval).
+  void mark_urgent() { dirty = urgent = true; }
   void deactivate(detail::KeySlot& slot, std::string reason, util::TimePoint now);
   void activate(detail::KeySlot& slot);
   void reset_errors(detail::KeySlot& slot);
@@ -99,7 +106,10 @@ struct KeyPool::Impl {
                      const api::ApiOutcome& outcome);
   Result<void> load();
   Result<void> save();    // blocks for save_mutex
-  void save_if_autosave();  // coalesces: a save already running picks up our change
+  // Coalesces: a save already running picks up our change, and a change of usage counters alone
+  // waits for usage_save_interval since the last save. at_once: an operator's action, saved now.
+  void save_if_autosave(bool at_once = false);
+  bool save_due() const;
   void log_save_result(const Result<void>& result);
 
  private:
@@ -110,6 +120,7 @@ struct KeyPool::Impl {
     std::vector<detail::KeyRecord> written;  // the merged values
     std::vector<unsigned> resets;
     std::size_t index = 0;
+    bool urgent = false;  // to keep for the next try when the write fails
   };
   Result<void> save_holding_save_mutex();
   PendingWrite merge_with(const detail::StateFile* file);  // takes `mutex`

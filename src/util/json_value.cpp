@@ -9,7 +9,7 @@ JsonValue JsonValue::find(std::string_view key) const {
   const JsonDoc::Node& node = m_doc->m_nodes[m_index];
   for (std::uint32_t i = 0; i < node.count; ++i) {
     const JsonDoc::Child& child = m_doc->m_children[node.first + i];
-    if (child.key == key) return {m_doc, child.node};
+    if (m_doc->key_of(child) == key) return {m_doc, child.node};
   }
   return {};
 }

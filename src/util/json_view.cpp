@@ -1,7 +1,9 @@
 // The one-pass JSON parser behind JsonDoc: recursive descent over the text, nodes in one vector,
-// each container's children gathered on a stack and copied out contiguously when it closes.
+// each container's children gathered on a stack and copied out contiguously when it closes. Nodes
+// hold 32-bit positions into the text (or into m_decoded for strings that had escapes).
 #include "kto/util/json_view.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <mutex>
 
@@ -20,38 +22,69 @@ class JsonDoc::Recycler {
     return recycler;
   }
 
-  void take(std::vector<Node>& nodes, std::vector<Child>& children) {
+  void take(JsonDoc& doc) {
     std::lock_guard lock(m_mutex);
-    if (!m_nodes.empty()) {
-      nodes = std::move(m_nodes.back());
-      m_nodes.pop_back();
-    }
-    if (!m_children.empty()) {
-      children = std::move(m_children.back());
-      m_children.pop_back();
-    }
+    if (m_kept.empty()) return;
+    Storage& kept = m_kept.back();
+    doc.m_nodes = std::move(kept.nodes);
+    doc.m_children = std::move(kept.children);
+    doc.m_decoded = std::move(kept.decoded);
+    m_kept.pop_back();
   }
 
-  void give(std::vector<Node>& nodes, std::vector<Child>& children) {
-    nodes.clear();
-    children.clear();
+  void give(JsonDoc& doc) {
+    doc.m_nodes.clear();
+    doc.m_children.clear();
+    doc.m_decoded.clear();
+    Storage kept;
+    if (doc.m_nodes.capacity() * sizeof(Node) <= k_max_bytes) kept.nodes = std::move(doc.m_nodes);
+    if (doc.m_children.capacity() * sizeof(Child) <= k_max_bytes)
+      kept.children = std::move(doc.m_children);
+    if (doc.m_decoded.capacity() <= k_max_bytes) kept.decoded = std::move(doc.m_decoded);
     std::lock_guard lock(m_mutex);
-    if (m_nodes.size() < k_keep && nodes.capacity() * sizeof(Node) <= k_max_bytes)
-      m_nodes.push_back(std::move(nodes));
-    if (m_children.size() < k_keep && children.capacity() * sizeof(Child) <= k_max_bytes)
-      m_children.push_back(std::move(children));
+    if (m_kept.size() < k_keep) m_kept.push_back(std::move(kept));
   }
 
  private:
+  struct Storage {
+    std::vector<Node> nodes;
+    std::vector<Child> children;
+    std::string decoded;
+  };
   static constexpr std::size_t k_keep = 16;  // more than the pages a run has alive at once
   static constexpr std::size_t k_max_bytes = 16u << 20;
   std::mutex m_mutex;
-  std::vector<std::vector<Node>> m_nodes;
-  std::vector<std::vector<Child>> m_children;
+  std::vector<Storage> m_kept;
 };
 
-JsonDoc::JsonDoc() { Recycler::instance().take(m_nodes, m_children); }
-JsonDoc::~JsonDoc() { Recycler::instance().give(m_nodes, m_children); }
+JsonDoc::JsonDoc() { Recycler::instance().take(*this); }
+JsonDoc::~JsonDoc() { Recycler::instance().give(*this); }
+
+namespace {
+
+// Positions fit: parse refuses a text longer than JsonDoc::k_max_size.
+std::uint32_t u32(std::size_t n) { return static_cast<std::uint32_t>(n); }
+
+// A listing page holds one value per 22-23 bytes (the simulator's 1,000-item pages: 22.4 to 22.7;
+// its items 19 to 27). One per 20 reserves once with ~13% to spare; the old one per 25 fell short
+// and doubled the vectors. (Counting commas for an exact bound cost a third of the parse.)
+constexpr std::size_t k_bytes_per_value = 20;
+
+// Past the reservation (a text denser than a listing) grow by a quarter, not double: recycled
+// vectors keep their capacity for the next pages.
+template <typename T>
+void make_room(std::vector<T>& v, std::size_t more) {
+  if (v.size() + more > v.capacity()) v.reserve(v.size() + more + v.size() / 4 + 16);
+}
+
+// A string's text: where it is, in m_text or (decoded) in m_decoded.
+struct JsonSpan {
+  std::uint32_t at = 0;
+  std::uint32_t size = 0;
+  bool decoded = false;
+};
+
+}  // namespace
 
 class JsonParser {
  public:
@@ -66,16 +99,12 @@ class JsonParser {
   }
 
  private:
-  static constexpr std::size_t k_block = 64 * 1024;
-
   JsonDoc& m_doc;
   std::string_view m_text;
   int m_max_depth;
   std::size_t m_pos = 0;
   std::size_t m_ws = 0;  // whitespace runs skipped so far: a container is compact when none fell inside
   std::vector<JsonDoc::Child> m_stack;
-  char* m_block = nullptr;  // the current block for decoded strings
-  std::size_t m_block_used = k_block;
 
   bool at_end() const { return m_pos >= m_text.size(); }
   char peek() const { return at_end() ? '\0' : m_text[m_pos]; }
@@ -90,17 +119,27 @@ class JsonParser {
     if (m_pos != start) ++m_ws;
   }
 
-  std::uint32_t add_node(JsonType type) {
-    m_doc.m_nodes.emplace_back();
-    m_doc.m_nodes.back().type = type;
-    return static_cast<std::uint32_t>(m_doc.m_nodes.size() - 1);
+  static std::uint32_t type_bits(JsonType type) {
+    return static_cast<std::uint32_t>(type) << JsonDoc::k_size_bits;
+  }
+
+  JsonDoc::Node& new_node() {
+    make_room(m_doc.m_nodes, 1);
+    return m_doc.m_nodes.emplace_back();
+  }
+
+  // A number, true, false or null, from start to m_pos: its text is its raw text.
+  void add_literal(JsonType type, std::size_t start) {
+    JsonDoc::Node& n = new_node();
+    n.raw_at = n.first = u32(start);
+    n.count = u32(m_pos - start);
+    n.bits = type_bits(type) | n.count;
   }
 
   bool literal(std::string_view word, JsonType type) {
     if (m_text.compare(m_pos, word.size(), word) != 0) return false;
-    const std::uint32_t node = add_node(type);
-    m_doc.m_nodes[node].text = m_doc.m_nodes[node].raw = m_text.substr(m_pos, word.size());
     m_pos += word.size();
+    add_literal(type, m_pos - word.size());
     return true;
   }
 
@@ -125,24 +164,8 @@ class JsonParser {
       if (peek() == '+' || peek() == '-') ++m_pos;
       if (!digits()) return false;
     }
-    const std::uint32_t node = add_node(JsonType::number);
-    m_doc.m_nodes[node].text = m_doc.m_nodes[node].raw = m_text.substr(start, m_pos - start);
+    add_literal(JsonType::number, start);
     return true;
-  }
-
-  char* reserve_decoded(std::size_t size) {
-    if (size > k_block / 4) {  // a long string gets a block of its own
-      m_doc.m_decoded.push_back(std::make_unique<char[]>(size));
-      return m_doc.m_decoded.back().get();
-    }
-    if (m_block_used + size > k_block) {
-      m_doc.m_decoded.push_back(std::make_unique<char[]>(k_block));
-      m_block = m_doc.m_decoded.back().get();
-      m_block_used = 0;
-    }
-    char* out = m_block + m_block_used;
-    m_block_used += size;
-    return out;
   }
 
   static int hex_digit(char c) {
@@ -216,13 +239,13 @@ class JsonParser {
     return put_utf8(cp, out);
   }
 
-  // A string at m_pos (the opening quote). Without escapes its text is a view into the document.
-  bool string(std::string_view& text) {
+  // A string at m_pos (the opening quote). Without escapes its text is in the document's text.
+  bool string(JsonSpan& text) {
     const std::size_t start = ++m_pos;
     while (!at_end()) {
       const auto c = static_cast<unsigned char>(m_text[m_pos]);
       if (c == '"') {
-        text = m_text.substr(start, m_pos - start);
+        text = {u32(start), u32(m_pos - start), false};
         ++m_pos;
         return true;
       }
@@ -233,17 +256,22 @@ class JsonParser {
     return false;
   }
 
-  // The slow path: decoded text is never longer than the raw text, so one reservation suffices.
-  bool escaped_string(std::size_t start, std::string_view& text) {
+  // The slow path, into m_decoded: decoded text is never longer than the raw text, so one
+  // reservation suffices.
+  bool escaped_string(std::size_t start, JsonSpan& text) {
     std::size_t end = m_pos;
     while (end < m_text.size() && m_text[end] != '"') end += m_text[end] == '\\' ? 2 : 1;
-    char* out = reserve_decoded(end - start + 1);
+    std::string& decoded = m_doc.m_decoded;
+    const std::size_t at = decoded.size();
+    decoded.resize(at + end - start + 1);
+    char* out = decoded.data() + at;
     std::size_t used = m_pos - start;
     std::memcpy(out, m_text.data() + start, used);
     while (!at_end()) {
       const auto c = static_cast<unsigned char>(m_text[m_pos]);
       if (c == '"') {
-        text = std::string_view(out, used);
+        decoded.resize(at + used);
+        text = {u32(at), u32(used), true};
         ++m_pos;
         return true;
       }
@@ -261,18 +289,27 @@ class JsonParser {
     return false;
   }
 
+  // The container's node, by index: its children's nodes follow and may move the vector.
+  std::uint32_t open_container(JsonType type) {
+    const std::uint32_t node = u32(m_doc.m_nodes.size());
+    JsonDoc::Node& n = new_node();
+    n.raw_at = u32(m_pos);
+    n.bits = type_bits(type);
+    return node;
+  }
+
   void close_container(std::uint32_t node, std::size_t stack_start, std::size_t ws_start,
                        std::size_t raw_start) {
     auto& children = m_doc.m_children;
     const auto first = static_cast<std::uint32_t>(children.size());
+    make_room(children, m_stack.size() - stack_start);
     children.insert(children.end(), m_stack.begin() + static_cast<std::ptrdiff_t>(stack_start),
                     m_stack.end());
     m_stack.resize(stack_start);
     JsonDoc::Node& n = m_doc.m_nodes[node];
     n.first = first;
-    n.count = static_cast<std::uint32_t>(children.size() - first);
-    n.raw = n.text = m_text.substr(raw_start, m_pos - raw_start);
-    n.compact = m_ws == ws_start;
+    n.count = u32(children.size() - first);
+    n.bits |= u32(m_pos - raw_start) | (m_ws == ws_start ? 0 : JsonDoc::k_flag);
   }
 
   bool container(int depth, bool object) {
@@ -280,7 +317,7 @@ class JsonParser {
     const std::size_t raw_start = m_pos;
     const std::size_t ws_start = m_ws;
     const std::size_t stack_start = m_stack.size();
-    const std::uint32_t node = add_node(object ? JsonType::object : JsonType::array);
+    const std::uint32_t node = open_container(object ? JsonType::object : JsonType::array);
     const char close = object ? '}' : ']';
     ++m_pos;
     skip_ws();
@@ -290,7 +327,7 @@ class JsonParser {
       return true;
     }
     while (true) {
-      std::string_view key;
+      JsonSpan key;
       if (object) {
         if (peek() != '"' || !string(key)) return false;
         skip_ws();
@@ -300,7 +337,7 @@ class JsonParser {
       }
       const auto child = static_cast<std::uint32_t>(m_doc.m_nodes.size());
       if (!value(depth + 1)) return false;
-      m_stack.push_back({key, child});
+      m_stack.push_back({key.at, key.size | (key.decoded ? JsonDoc::k_flag : 0), child});
       skip_ws();
       if (peek() == ',') {
         ++m_pos;
@@ -320,11 +357,14 @@ class JsonParser {
       case '[': return container(depth, false);
       case '"': {
         const std::size_t start = m_pos;
-        std::string_view text;
+        JsonSpan text;
         if (!string(text)) return false;
-        const std::uint32_t node = add_node(JsonType::string);
-        m_doc.m_nodes[node].text = text;
-        m_doc.m_nodes[node].raw = m_text.substr(start, m_pos - start);
+        JsonDoc::Node& n = new_node();
+        n.raw_at = u32(start);
+        n.bits = type_bits(JsonType::string) | u32(m_pos - start) |
+                 (text.decoded ? JsonDoc::k_flag : 0);
+        n.first = text.at;
+        n.count = text.size;
         return true;
       }
       case 't': return literal("true", JsonType::boolean);
@@ -335,19 +375,31 @@ class JsonParser {
   }
 };
 
-std::shared_ptr<const JsonDoc> JsonDoc::parse(std::string text, int max_depth, BadUtf8 bad_utf8) {
+namespace detail {
+
+std::shared_ptr<const JsonDoc> parse_json_within(std::size_t max_size, std::string text,
+                                                 int max_depth, BadUtf8 bad_utf8) {
+  max_size = std::min(max_size, JsonDoc::k_max_size);
+  if (text.size() > max_size) return nullptr;
   if (!is_valid_utf8(text)) {
     if (bad_utf8 == BadUtf8::refuse) return nullptr;
     text = mend_utf8(text);
+    if (text.size() > max_size) return nullptr;  // each bad byte became three
   }
   std::shared_ptr<JsonDoc> doc(new JsonDoc());
   doc->m_text = std::move(text);
-  // A listing item is ~27 values; one node per ~25 bytes is a fair first guess.
-  doc->m_nodes.reserve(doc->m_text.size() / 25 + 8);
-  doc->m_children.reserve(doc->m_text.size() / 25 + 8);
+  const std::size_t values = doc->m_text.size() / k_bytes_per_value + 8;
+  doc->m_nodes.reserve(values);
+  doc->m_children.reserve(values);
   JsonParser parser(*doc, max_depth);
   if (!parser.run()) return nullptr;
   return doc;
+}
+
+}  // namespace detail
+
+std::shared_ptr<const JsonDoc> JsonDoc::parse(std::string text, int max_depth, BadUtf8 bad_utf8) {
+  return detail::parse_json_within(k_max_size, std::move(text), max_depth, bad_utf8);
 }
 
 }  // namespace kto::util

@@ -177,7 +177,9 @@ TEST_F(KeyPoolState, TwoProcessesSharingTheFileKeepEachOthersUpdates) {
   for (int i = 0; i < 3; ++i) a->report(take(*a), k_list_operation, ok());  // 0,1,0
   for (int i = 0; i < 2; ++i) b->report(take(*b), k_list_operation, ok());  // 0,1
   ASSERT_TRUE(b->force_deactivate(1, "운영자 점검"));
-  // A saves after B without having seen B's changes: it must merge, not overwrite.
+  // A saves after B without having seen B's changes: it must merge, not overwrite. (Past the
+  // usage save interval, or A's usage would wait for A's next save.)
+  clock.advance(KeyPolicy{}.usage_save_interval);
   a->report(take(*a), k_list_operation, ok());  // key 1
   json doc = read_state();
   EXPECT_EQ(doc["keys"][0]["usage"]["areaBasedList2"], 3);

@@ -142,3 +142,147 @@ TEST(UtilUtf8, MendsEachBadByteWithOneReplacementCharacter) {
   EXPECT_EQ(kto::util::mend_utf8("\xEA\xB0"), "\xEF\xBF\xBD\xEF\xBF\xBD");
   EXPECT_TRUE(kto::util::is_valid_utf8(kto::util::mend_utf8("a\xC0\xAF\xED\xA0\x80z")));
 }
+
+namespace {
+
+// The document as nlohmann would hold it, read through JsonValue's public accessors only.
+nlohmann::json to_reference(JsonValue value) {
+  switch (value.type()) {
+    case JsonType::null: return nullptr;
+    case JsonType::boolean: return value.text() == "true";
+    case JsonType::number: return nlohmann::json::parse(value.text());
+    case JsonType::string: return std::string(value.text());
+    case JsonType::array: {
+      nlohmann::json out = nlohmann::json::array();
+      for (std::size_t i = 0; i < value.size(); ++i) out.push_back(to_reference(value.at(i)));
+      return out;
+    }
+    case JsonType::object: {
+      nlohmann::json out = nlohmann::json::object();
+      for (std::size_t i = 0; i < value.size(); ++i)
+        out[std::string(value.key_at(i))] = to_reference(value.at(i));
+      return out;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+TEST(UtilJsonView, DecodesEscapedKeysAndFindsMembersByTheirDecodedName) {
+  const std::string text =
+      R"({"a\"b":"x\ny","plain":"p","\u00e9t\u00e9":"\u00e9","k\/":["\/"],"":"empty key"})";
+  auto doc = JsonDoc::parse(text);
+  ASSERT_NE(doc, nullptr);
+  const JsonValue root = doc->root();
+  ASSERT_EQ(root.size(), 5u);
+  EXPECT_EQ(root.key_at(0), "a\"b");
+  EXPECT_EQ(root.key_at(2), "été");
+  EXPECT_EQ(root.key_at(3), "k/");
+  EXPECT_EQ(root.key_at(4), "");
+  EXPECT_EQ(root["a\"b"], "x\ny");
+  EXPECT_EQ(root.find("a\"b").raw(), R"("x\ny")");
+  EXPECT_EQ(root["plain"], "p");
+  EXPECT_EQ(root["été"], "é");
+  EXPECT_EQ(root.find("k/").at(0).text(), "/");
+  EXPECT_EQ(root[""], "empty key");
+  EXPECT_FALSE(root.find("a\\\"b").valid());  // the key as written is not its name
+  EXPECT_EQ(to_reference(root), nlohmann::json::parse(text));
+}
+
+TEST(UtilJsonView, PlacesValuesAtTheVeryStartAndEndOfTheText) {
+  const std::pair<std::string, std::string> roots[] = {
+      {R"("abc")", "abc"}, {R"("")", ""},      {R"("\n")", "\n"}, {R"("\u0041")", "A"},
+      {"123", "123"},      {"-0.5e3", "-0.5e3"}, {"true", "true"}, {"null", "null"},
+      {" \"x\" ", "x"},    {"\xEF\xBB\xBF\"bom\"", "bom"},
+  };
+  for (const auto& [text, expected] : roots) {
+    auto doc = JsonDoc::parse(text);
+    ASSERT_NE(doc, nullptr) << text;
+    EXPECT_EQ(doc->root().text(), expected) << text;
+    EXPECT_TRUE(doc->root().compact()) << text;
+    EXPECT_EQ(doc->root().size(), 0u) << text;
+  }
+  auto doc = JsonDoc::parse("\xEF\xBB\xBF[\"\\t\",\"\",1,\"z\"]");
+  ASSERT_NE(doc, nullptr);
+  EXPECT_EQ(doc->root().raw(), R"(["\t","",1,"z"])");
+  EXPECT_EQ(doc->root().at(0).text(), "\t");
+  EXPECT_EQ(doc->root().at(1).text(), "");
+  EXPECT_EQ(doc->root().at(3).text(), "z");
+  EXPECT_EQ(doc->root().at(3).raw(), R"("z")");
+  EXPECT_EQ(doc->text().size(), doc->root().at(3).raw().data() - doc->text().data() + 4);
+}
+
+TEST(UtilJsonView, NestedContainersKeepTheirChildrenTextAndCompactness) {
+  const std::string text =
+      R"({"a":[{"b":{"c":[1,[2,[]],"\u00e9"]}},{}],"d":{"e":"\t", "f":[ ]},"g":[[[["deep"]]]]})";
+  auto doc = JsonDoc::parse(text);
+  ASSERT_NE(doc, nullptr);
+  const JsonValue root = doc->root();
+  EXPECT_FALSE(root.compact());  // the space after "\t", and inside [ ]
+  const JsonValue a = root.find("a");
+  EXPECT_TRUE(a.compact());
+  EXPECT_EQ(a.raw(), R"([{"b":{"c":[1,[2,[]],"\u00e9"]}},{}])");
+  EXPECT_EQ(a.text(), a.raw());
+  const JsonValue c = a.at(0).find("b").find("c");
+  ASSERT_EQ(c.size(), 3u);
+  EXPECT_EQ(c.at(1).at(1).size(), 0u);
+  EXPECT_TRUE(c.at(1).at(1).is_array());
+  EXPECT_EQ(c.at(2).text(), "é");
+  EXPECT_TRUE(a.at(1).is_object());
+  EXPECT_EQ(a.at(1).size(), 0u);
+  EXPECT_FALSE(root.find("d").compact());
+  EXPECT_FALSE(root.find("d").find("f").compact());
+  EXPECT_EQ(root.find("d").key_at(1), "f");
+  EXPECT_EQ(root.find("g").at(0).at(0).at(0).at(0).text(), "deep");
+  EXPECT_EQ(to_reference(root), nlohmann::json::parse(text));
+}
+
+TEST(UtilJsonView, RefusesATextLongerThanItsPositionsCanAddress) {
+  EXPECT_GE(JsonDoc::k_max_size, (std::size_t{256} << 20) - 1);  // the transport caps bodies at 64 MB
+  using kto::util::detail::parse_json_within;
+  const std::string text = "[1,2,3,4,5]";  // 11 bytes
+  EXPECT_EQ(parse_json_within(10, text, 64, kto::util::BadUtf8::refuse), nullptr);
+  auto doc = parse_json_within(11, text, 64, kto::util::BadUtf8::refuse);
+  ASSERT_NE(doc, nullptr);
+  EXPECT_EQ(doc->root().at(4).text(), "5");
+  // Mending makes a text longer (one bad byte, three replacement bytes): judged after mending.
+  const std::string bad = "[\"\xFF\"]";  // 5 bytes, 7 once mended
+  EXPECT_EQ(parse_json_within(6, bad, 64, kto::util::BadUtf8::mend), nullptr);
+  auto mended = parse_json_within(7, bad, 64, kto::util::BadUtf8::mend);
+  ASSERT_NE(mended, nullptr);
+  EXPECT_EQ(mended->root().at(0).text(), "\xEF\xBF\xBD");
+}
+
+TEST(UtilJsonView, RecycledStorageNeverLeaksTextIntoTheNextDocument) {
+  std::string first_text;
+  {
+    auto first = JsonDoc::parse(R"({"k\u0031":"old\tvalue","n":[1,2,3]})");
+    ASSERT_NE(first, nullptr);
+    first_text = first->root()["k1"];
+  }
+  EXPECT_EQ(first_text, "old\tvalue");
+  auto second = JsonDoc::parse(R"({"k\u0032":"new\nvalue"})");
+  auto third = JsonDoc::parse(R"(["\u0033"])");  // alive together
+  ASSERT_NE(second, nullptr);
+  ASSERT_NE(third, nullptr);
+  EXPECT_EQ(second->root().size(), 1u);
+  EXPECT_EQ(second->root().key_at(0), "k2");
+  EXPECT_EQ(second->root()["k2"], "new\nvalue");
+  EXPECT_EQ(third->root().at(0).text(), "3");
+}
+
+TEST(UtilJsonView, ReadsMoreValuesThanItsReservationGuessed) {
+  // Two bytes a value, past the reservation's cap; and a string full of commas, under it.
+  std::string dense = "[";
+  for (int i = 0; i < 100000; ++i) dense += i == 0 ? "7" : ",7";
+  dense += "]";
+  auto doc = JsonDoc::parse(dense);
+  ASSERT_NE(doc, nullptr);
+  ASSERT_EQ(doc->root().size(), 100000u);
+  EXPECT_EQ(doc->root().at(99999).text(), "7");
+  auto commas = JsonDoc::parse("[\"" + std::string(100000, ',') + "\",{\"a\":[]}]");
+  ASSERT_NE(commas, nullptr);
+  EXPECT_EQ(commas->root().at(0).text().size(), 100000u);
+  EXPECT_TRUE(commas->root().at(1).find("a").is_array());
+}

@@ -32,6 +32,17 @@ struct KeyPolicy {
   std::chrono::seconds recovery_after{1800};         // KTO_KEY_RECOVERY_AFTER
   std::chrono::milliseconds per_second_backoff{1500};// rest of a key after a 23 (not an error of the key)
   std::chrono::milliseconds min_interval{0};         // pacing: least time between two calls of one key
+  // Saving the state file after every call costs a lock, a read, a merge and an fsync: at 60 calls
+  // a second that is real CPU for counters nobody reads that often. So a change of usage counters
+  // alone (a success, a reservation, a service error, a 23) is saved at most once per this
+  // interval, measured on the clock's steady_now(); the first such change after a quiet interval
+  // is saved at once. A change another process or the operator must see (deactivation, error
+  // cooldown, a 22, an error run reset, a new KST day, operator commands) is saved at once and
+  // carries the deferred counters with it, as do save() and the pool's destructor.
+  // A process killed with SIGKILL (or a power cut) may lose the usage counters of at most one
+  // interval's calls: the gateway counted them, so the next run may overshoot a key's daily
+  // limit by that many and get a 22, which it handles. 0 saves after every call.
+  std::chrono::milliseconds usage_save_interval{1000};
 };
 
 // A key handed to a worker for one call. not_before is when the call may be sent (pacing).

@@ -59,9 +59,21 @@ class JsonValue {
   std::uint32_t m_index = 0;
 };
 
+namespace detail {
+// JsonDoc::parse with a lower size limit than JsonDoc::k_max_size: lets a test see the refusal
+// without building a 256 MB text. Nothing else should call it.
+std::shared_ptr<const JsonDoc> parse_json_within(std::size_t max_size, std::string text,
+                                                 int max_depth, BadUtf8 bad_utf8);
+}  // namespace detail
+
 class JsonDoc {
  public:
-  // nullptr when text is not exactly one well-formed JSON value or nests deeper than max_depth.
+  // The longest text parse accepts: a value's raw length is kept in 28 bits (the transport caps a
+  // body at 64 MB anyway).
+  static constexpr std::size_t k_max_size = (std::size_t{1} << 28) - 1;
+
+  // nullptr when text is not exactly one well-formed JSON value, nests deeper than max_depth, or
+  // is longer than k_max_size.
   static std::shared_ptr<const JsonDoc> parse(std::string text, int max_depth = 64,
                                               BadUtf8 bad_utf8 = BadUtf8::refuse);
 
@@ -75,41 +87,74 @@ class JsonDoc {
  private:
   friend class JsonValue;
   friend class JsonParser;
+  friend std::shared_ptr<const JsonDoc> detail::parse_json_within(std::size_t, std::string, int,
+                                                                  BadUtf8);
   class Recycler;
   JsonDoc();
 
+  // Positions instead of views: a listing page has ~26,000 values and up to seven pages are alive
+  // at once, so a value costs 16 + 12 bytes here (it cost 48 + 24 as two string_views).
+  static constexpr std::uint32_t k_size_bits = 28;
+  static constexpr std::uint32_t k_size_mask = (1u << k_size_bits) - 1;
+  static constexpr std::uint32_t k_flag = 1u << 31;
   struct Node {
-    std::string_view text;   // decoded string / literal
-    std::string_view raw;    // as received
-    std::uint32_t first = 0; // containers: their children in m_children
-    std::uint32_t count = 0;
-    JsonType type = JsonType::null;
-    bool compact = true;
+    std::uint32_t raw_at = 0;  // raw: m_text[raw_at, raw_at + raw size)
+    // Low 28 bits: the raw size; then the JsonType (3 bits); then a flag (k_flag): a string's text
+    // is in m_decoded (it had escapes); an object's or an array's raw text holds whitespace.
+    std::uint32_t bits = 0;
+    std::uint32_t first = 0;  // containers: their first child in m_children; others: text position
+    std::uint32_t count = 0;  // containers: how many children; others: text size
   };
   struct Child {
-    std::string_view key;  // "" for array elements
+    std::uint32_t key_at = 0;    // an object's key: in m_text, or in m_decoded with k_flag
+    std::uint32_t key_bits = 0;  // the key's size, | k_flag when it had escapes; 0 in arrays
     std::uint32_t node = 0;
   };
+  static_assert(sizeof(Node) == 16 && sizeof(Child) == 12);
+
+  static JsonType type_of(const Node& n) {
+    return static_cast<JsonType>((n.bits >> k_size_bits) & 7u);
+  }
+  static bool is_container(const Node& n) { return type_of(n) >= JsonType::array; }
+  const char* base(std::uint32_t bits) const {
+    return (bits & k_flag) != 0 ? m_decoded.data() : m_text.data();
+  }
+  std::string_view raw_of(const Node& n) const {
+    return {m_text.data() + n.raw_at, n.bits & k_size_mask};
+  }
+  // A string's decoded text or a literal as written (both placed by the parser); a container's raw.
+  std::string_view text_of(const Node& n) const {
+    return is_container(n) ? raw_of(n) : std::string_view(base(n.bits) + n.first, n.count);
+  }
+  std::string_view key_of(const Child& c) const {
+    return {base(c.key_bits) + c.key_at, c.key_bits & ~k_flag};
+  }
 
   std::string m_text;
   std::vector<Node> m_nodes;
   std::vector<Child> m_children;  // each container's children are contiguous
-  std::vector<std::unique_ptr<char[]>> m_decoded;  // blocks holding strings that had escapes
+  std::string m_decoded;          // the text of strings and keys that had escapes, back to back
 };
 
 // Inline: the store reads 26 fields of every item through these.
 inline JsonType JsonValue::type() const {
-  return valid() ? m_doc->m_nodes[m_index].type : JsonType::null;
+  return valid() ? JsonDoc::type_of(m_doc->m_nodes[m_index]) : JsonType::null;
 }
 inline std::string_view JsonValue::text() const {
-  return valid() ? m_doc->m_nodes[m_index].text : std::string_view{};
+  return valid() ? m_doc->text_of(m_doc->m_nodes[m_index]) : std::string_view{};
 }
 inline std::string_view JsonValue::raw() const {
-  return valid() ? m_doc->m_nodes[m_index].raw : std::string_view{};
+  return valid() ? m_doc->raw_of(m_doc->m_nodes[m_index]) : std::string_view{};
 }
-inline bool JsonValue::compact() const { return !valid() || m_doc->m_nodes[m_index].compact; }
+inline bool JsonValue::compact() const {
+  if (!valid()) return true;
+  const JsonDoc::Node& n = m_doc->m_nodes[m_index];
+  return !JsonDoc::is_container(n) || (n.bits & JsonDoc::k_flag) == 0;
+}
 inline std::size_t JsonValue::size() const {
-  return is_object() || is_array() ? m_doc->m_nodes[m_index].count : 0;
+  if (!valid()) return 0;
+  const JsonDoc::Node& n = m_doc->m_nodes[m_index];
+  return JsonDoc::is_container(n) ? n.count : 0;
 }
 inline JsonValue JsonValue::at(std::size_t i) const {
   if (i >= size()) return {};
@@ -117,7 +162,7 @@ inline JsonValue JsonValue::at(std::size_t i) const {
 }
 inline std::string_view JsonValue::key_at(std::size_t i) const {
   if (!is_object() || i >= size()) return {};
-  return m_doc->m_children[m_doc->m_nodes[m_index].first + i].key;
+  return m_doc->key_of(m_doc->m_children[m_doc->m_nodes[m_index].first + i]);
 }
 
 // The value's raw text without whitespace between tokens (strings untouched), appended to out.
