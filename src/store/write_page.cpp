@@ -21,24 +21,28 @@ struct ItemColumn {
   bool real;             // stored as REAL (coordinates), NULL when not a number
 };
 
-// The item's fields in the order of the upsert's first parameters (?1 … ?26).
+// The item's fields in the order of the upsert's first parameters (?1 … ?26), which is the order
+// the service sends them in (areaBasedSyncList2 adds showflag after zipcode): reading an item then
+// costs one comparison a field.
 constexpr std::array<ItemColumn, 26> k_item_columns{{
-    {"contentid", "contentid", false},         {"contenttypeid", "contenttypeid", false},
-    {"title", "title", false},                 {"addr1", "addr1", false},
-    {"addr2", "addr2", false},                 {"zipcode", "zipcode", false},
-    {"tel", "tel", false},                     {"areacode", "areacode", false},
-    {"sigungucode", "sigungucode", false},     {"cat1", "cat1", false},
+    {"addr1", "addr1", false},                 {"addr2", "addr2", false},
+    {"areacode", "areacode", false},           {"cat1", "cat1", false},
     {"cat2", "cat2", false},                   {"cat3", "cat3", false},
-    {"lDongRegnCd", "ldong_regn_cd", false},   {"lDongSignguCd", "ldong_signgu_cd", false},
-    {"lclsSystm1", "lcls_systm1", false},      {"lclsSystm2", "lcls_systm2", false},
-    {"lclsSystm3", "lcls_systm3", false},      {"mapx", "mapx", true},
-    {"mapy", "mapy", true},                    {"mlevel", "mlevel", false},
-    {"firstimage", "firstimage", false},       {"firstimage2", "firstimage2", false},
-    {"cpyrhtDivCd", "cpyrht_div_cd", false},   {"createdtime", "createdtime", false},
-    {"modifiedtime", "modifiedtime", false},   {"showflag", "showflag", false},
+    {"contentid", "contentid", false},         {"contenttypeid", "contenttypeid", false},
+    {"createdtime", "createdtime", false},     {"firstimage", "firstimage", false},
+    {"firstimage2", "firstimage2", false},     {"cpyrhtDivCd", "cpyrht_div_cd", false},
+    {"mapx", "mapx", true},                    {"mapy", "mapy", true},
+    {"mlevel", "mlevel", false},               {"modifiedtime", "modifiedtime", false},
+    {"sigungucode", "sigungucode", false},     {"tel", "tel", false},
+    {"title", "title", false},                 {"zipcode", "zipcode", false},
+    {"showflag", "showflag", false},           {"lDongRegnCd", "ldong_regn_cd", false},
+    {"lDongSignguCd", "ldong_signgu_cd", false}, {"lclsSystm1", "lcls_systm1", false},
+    {"lclsSystm2", "lcls_systm2", false},      {"lclsSystm3", "lcls_systm3", false},
 }};
-constexpr int k_contentid = 0;
-constexpr int k_showflag = 25;
+constexpr int k_contentid = 6;
+constexpr int k_showflag = 20;
+static_assert(k_item_columns[k_contentid].key == "contentid");
+static_assert(k_item_columns[k_showflag].key == "showflag");
 // Parameters after the item's fields.
 constexpr int k_param_area_code = 27;
 constexpr int k_param_raw_json = 28;
@@ -82,12 +86,13 @@ std::string build_upsert_sql(bool sync) {
 // after the previous field's column: runs of fields in the table's order cost one comparison.
 int column_of(std::string_view key, int& hint) {
   const int n = static_cast<int>(k_item_columns.size());
+  int i = hint;
   for (int k = 0; k < n; ++k) {
-    const int i = (hint + k) % n;
     if (k_item_columns[static_cast<std::size_t>(i)].key == key) {
-      hint = (i + 1) % n;
+      hint = i + 1 == n ? 0 : i + 1;
       return i;
     }
+    if (++i == n) i = 0;
   }
   return -1;
 }
