@@ -286,3 +286,32 @@ TEST(UtilJsonView, ReadsMoreValuesThanItsReservationGuessed) {
   EXPECT_EQ(commas->root().at(0).text().size(), 100000u);
   EXPECT_TRUE(commas->root().at(1).find("a").is_array());
 }
+
+// A string ends at its quote wherever that falls (any length, any offset in the text, after UTF-8
+// bytes, which must never look like a quote, a backslash or a control character).
+TEST(UtilJsonView, FindsTheEndOfAStringWhereverItFallsInAWord) {
+  const std::string pieces[] = {"a", "\xEA\xB0\x80", "\xC2\xA9", "~", "\x7F"};
+  for (std::size_t length = 0; length < 40; ++length) {
+    for (const auto& piece : pieces) {
+      std::string plain;
+      while (plain.size() < length) plain += piece;
+      for (std::size_t lead = 0; lead < 8; ++lead) {
+        const std::string pad(lead, ' ');  // moves the string across 8-byte boundaries
+        const std::string quoted = "[" + pad + "\"" + plain + "\"," + pad + "\"" + plain +
+                                   "\\\"x\\\\\"]";
+        auto doc = JsonDoc::parse(quoted);
+        ASSERT_NE(doc, nullptr) << quoted;
+        ASSERT_EQ(doc->root().size(), 2u);
+        EXPECT_EQ(doc->root().at(0).text(), plain);
+        EXPECT_EQ(doc->root().at(1).text(), plain + "\"x\\");
+        // A raw control character or a missing quote anywhere is refused, as by the reference.
+        for (const char* bad : {"\x01", "\t", "\n"}) {
+          const std::string refused = "[" + pad + "\"" + plain + bad + plain + "\"]";
+          EXPECT_EQ(JsonDoc::parse(refused), nullptr) << refused;
+          EXPECT_FALSE(nlohmann_accepts(refused));
+        }
+        EXPECT_EQ(JsonDoc::parse("[" + pad + "\"" + plain), nullptr);
+      }
+    }
+  }
+}
