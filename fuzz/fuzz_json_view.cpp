@@ -11,31 +11,12 @@
 #include <cstdlib>
 #include <string>
 
+#include "json_reference.hpp"
 #include "kto/util/json_view.hpp"
 
 namespace {
 
-nlohmann::json to_reference(kto::util::JsonValue value) {
-  using kto::util::JsonType;
-  switch (value.type()) {
-    case JsonType::null: return nullptr;
-    case JsonType::boolean: return value.text() == "true";
-    case JsonType::number: return nlohmann::json::parse(value.text());
-    case JsonType::string: return std::string(value.text());
-    case JsonType::array: {
-      nlohmann::json out = nlohmann::json::array();
-      for (std::size_t i = 0; i < value.size(); ++i) out.push_back(to_reference(value.at(i)));
-      return out;
-    }
-    case JsonType::object: {
-      nlohmann::json out = nlohmann::json::object();
-      for (std::size_t i = 0; i < value.size(); ++i)  // the last of duplicate keys wins, as there
-        out[std::string(value.key_at(i))] = to_reference(value.at(i));
-      return out;
-    }
-  }
-  return nullptr;
-}
+using kto::fuzz::to_reference;
 
 // The deepest nesting of brackets outside strings (the text is one nlohmann accepted).
 int nesting(const std::string& text) {

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "../../fuzz/json_reference.hpp"
 #include "kto/util/json_view.hpp"
 #include "kto/util/utf8.hpp"
 
@@ -143,31 +144,7 @@ TEST(UtilUtf8, MendsEachBadByteWithOneReplacementCharacter) {
   EXPECT_TRUE(kto::util::is_valid_utf8(kto::util::mend_utf8("a\xC0\xAF\xED\xA0\x80z")));
 }
 
-namespace {
-
-// The document as nlohmann would hold it, read through JsonValue's public accessors only.
-nlohmann::json to_reference(JsonValue value) {
-  switch (value.type()) {
-    case JsonType::null: return nullptr;
-    case JsonType::boolean: return value.text() == "true";
-    case JsonType::number: return nlohmann::json::parse(value.text());
-    case JsonType::string: return std::string(value.text());
-    case JsonType::array: {
-      nlohmann::json out = nlohmann::json::array();
-      for (std::size_t i = 0; i < value.size(); ++i) out.push_back(to_reference(value.at(i)));
-      return out;
-    }
-    case JsonType::object: {
-      nlohmann::json out = nlohmann::json::object();
-      for (std::size_t i = 0; i < value.size(); ++i)
-        out[std::string(value.key_at(i))] = to_reference(value.at(i));
-      return out;
-    }
-  }
-  return nullptr;
-}
-
-}  // namespace
+using kto::fuzz::to_reference;
 
 TEST(UtilJsonView, DecodesEscapedKeysAndFindsMembersByTheirDecodedName) {
   const std::string text =
