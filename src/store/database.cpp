@@ -43,13 +43,13 @@ Error sqlite_error(sqlite3* db, int rc, const fs::path& file, const std::string&
   if (rc == SQLITE_IOERR_WRITE || rc == SQLITE_IOERR_FSYNC || rc == SQLITE_IOERR_TRUNCATE)
     return make_error("cannot write " + name + " (" + doing + "): " + detail +
                       " - the disk may be full or failing: free some space and run again; the "
-                      "page in flight was not saved");
+                      "pages being written were not saved");
   switch (rc & 0xff) {
     case SQLITE_NOTADB:
       return make_error(name + " is not an SQLite database: move it aside or choose another with --db");
     case SQLITE_FULL:
       return make_error("disk full writing " + name + " (" + doing + "): free some space and run "
-                        "again; the page in flight was not saved");
+                        "again; the pages being written were not saved");
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       return make_error(name + " is busy: another process kept it locked for " +

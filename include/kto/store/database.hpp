@@ -1,7 +1,8 @@
 #pragma once
-// The SQLite store (contracts.md): restaurants upserted by contentid, one transaction per page
-// together with the page's checkpoint, so a crash loses at most the page in flight and a resumed
-// run never fetches a finished page again. WAL mode; a schema_version table drives migrations.
+// The SQLite store (contracts.md): restaurants upserted by contentid, in the same transaction as
+// their page's checkpoint (pages that waited for the writer share one), so a crash loses at most
+// the pages in memory and a resumed run never fetches a finished page again. WAL mode; a
+// schema_version table drives migrations.
 #include <sqlite3.h>
 
 #include <cstdint>
