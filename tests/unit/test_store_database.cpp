@@ -229,3 +229,44 @@ TEST_F(DatabaseRuns, LastSuccessfulRunIsEmptyWithoutOne) {
   ASSERT_TRUE(good.ok());
   EXPECT_FALSE(good->has_value());
 }
+
+// SQLite's page cache is the one part of the store's memory that could grow with the data: it is
+// held to Database::k_cache_kib on a new file (whose page size is set after the cache is made) and
+// on a file reopened, through a transaction far larger than the cache (dirty pages spill to the
+// WAL) and through a scan of every row.
+TEST_F(DatabaseOpen, ThePageCacheStaysWithinItsCapOnNewAndReopenedFiles) {
+  const fs::path path = m_dir / "restaurants.db";
+  const long long cap = Database::k_cache_kib * 1024LL;
+  auto cache_used = [](Database& db) {
+    int used = 0, highwater = 0;
+    EXPECT_EQ(sqlite3_db_status(db.handle(), SQLITE_DBSTATUS_CACHE_USED, &used, &highwater, 0),
+              SQLITE_OK);
+    return static_cast<long long>(used);
+  };
+  {
+    auto db = open_db(path);
+    ASSERT_NE(db, nullptr);
+    EXPECT_EQ(query_text(*db, "PRAGMA cache_size"), "-" + std::to_string(Database::k_cache_kib));
+    const std::int64_t run = new_run(*db);
+    // 6 pages of 1,000 rows of ~3 KB: 18 MB in one transaction, over twice the cache.
+    std::vector<TestPage> pages;
+    for (int p = 0; p < 6; ++p) {
+      nlohmann::json items = nlohmann::json::array();
+      for (int i = 0; i < 1000; ++i)
+        items.push_back({{"contentid", std::to_string(1000000 + p * 1000 + i)},
+                         {"title", std::string(1500, 'a' + static_cast<char>(i % 26))}});
+      pages.push_back(page_of(items, run, "2026-11-26T10:00:00+09:00", p + 1));
+    }
+    std::vector<PageWrite> writes;
+    for (const auto& page : pages) writes.push_back(page.write);
+    ASSERT_TRUE(db->write_pages(writes).ok());
+    EXPECT_EQ(query_text(*db, "SELECT COUNT(*) FROM restaurants"), "6000");
+    EXPECT_LE(cache_used(*db), cap + cap / 20);
+    EXPECT_GE(cache_used(*db), cap / 2);  // the cap, not the data, is what bounds it
+  }
+  auto db = open_db(path);
+  ASSERT_NE(db, nullptr);
+  EXPECT_EQ(query_text(*db, "SELECT COUNT(*) FROM restaurants WHERE raw_json LIKE '%~%'"), "0");
+  EXPECT_LE(cache_used(*db), cap + cap / 20);
+  EXPECT_GE(cache_used(*db), cap / 2);
+}

@@ -264,6 +264,49 @@ TEST(UtilJsonView, ReadsMoreValuesThanItsReservationGuessed) {
   EXPECT_TRUE(commas->root().at(1).find("a").is_array());
 }
 
+// The parser checks UTF-8 while it scans a string (a text is read once): a bad sequence anywhere
+// (a plain string, after an escape, in a key, past a long ASCII run, outside any string) fails the
+// parse when asked to refuse, and is mended (U+FFFD) when asked to mend, exactly as before.
+TEST(UtilJsonView, ChecksUtf8WhereverItStandsAndMendsWhenAsked) {
+  using kto::util::BadUtf8;
+  const std::string long_ascii(37, 'a');
+  const struct {
+    std::string text;
+    std::string mended_text;  // the first string's text once mended; empty: no string to read
+  } cases[] = {
+      {"[\"\xFF\"]", "\xEF\xBF\xBD"},
+      {"[\"가\xEA\xB0\"]", "가\xEF\xBF\xBD\xEF\xBF\xBD"},      // cut short before the quote
+      {"[\"" + long_ascii + "\xC0\xAF\"]", long_ascii + "\xEF\xBF\xBD\xEF\xBF\xBD"},  // overlong
+      {"[\"\\n\xED\xA0\x80\"]", "\n\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"},  // surrogate, after an escape
+      {"[\"\\t" + long_ascii + "\xF4\x90\x80\x80\"]",
+       "\t" + long_ascii + "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"},  // past U+10FFFF
+      {"{\"k\x80\":[\"v\"]}", ""},  // in a key
+      {"[\"v\"]\xFF", ""},            // outside any string: bad JSON either way
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(JsonDoc::parse(c.text, 64, BadUtf8::refuse), nullptr) << c.text;
+    auto mended = JsonDoc::parse(c.text, 64, BadUtf8::mend);
+    if (c.text.back() == '\xFF') {
+      EXPECT_EQ(mended, nullptr);
+      continue;
+    }
+    ASSERT_NE(mended, nullptr) << c.text;
+    JsonValue first = mended->root().is_array() ? mended->root().at(0) : mended->root().at(0).at(0);
+    if (!c.mended_text.empty()) {
+      EXPECT_EQ(first.text(), c.mended_text) << c.text;
+    }
+    if (mended->root().is_object()) {
+      EXPECT_EQ(mended->root().key_at(0), "k\xEF\xBF\xBD");
+    }
+  }
+  // Valid sequences of every length pass through untouched, escaped or not.
+  const std::string valid = "\xC2\xA9 \xEA\xB0\x80 \xF0\x9F\x8D\x9C \xED\x9F\xBF \xEE\x80\x80";
+  auto doc = JsonDoc::parse("[\"" + valid + "\",\"\\u0041" + valid + "\"]", 64, BadUtf8::refuse);
+  ASSERT_NE(doc, nullptr);
+  EXPECT_EQ(doc->root().at(0).text(), valid);
+  EXPECT_EQ(doc->root().at(1).text(), "A" + valid);
+}
+
 // A string ends at its quote wherever that falls (any length, any offset in the text, after UTF-8
 // bytes, which must never look like a quote, a backslash or a control character).
 TEST(UtilJsonView, FindsTheEndOfAStringWhereverItFallsInAWord) {
@@ -272,8 +315,8 @@ TEST(UtilJsonView, FindsTheEndOfAStringWhereverItFallsInAWord) {
     for (const auto& piece : pieces) {
       std::string plain;
       while (plain.size() < length) plain += piece;
-      for (std::size_t lead = 0; lead < 8; ++lead) {
-        const std::string pad(lead, ' ');  // moves the string across 8-byte boundaries
+      for (std::size_t lead = 0; lead < 16; ++lead) {
+        const std::string pad(lead, ' ');  // moves the string across the scan's 16-byte steps
         const std::string quoted = "[" + pad + "\"" + plain + "\"," + pad + "\"" + plain +
                                    "\\\"x\\\\\"]";
         auto doc = JsonDoc::parse(quoted);

@@ -107,6 +107,8 @@ class Database {
 
   // The newest schema this build writes; open() migrates older files up to it.
   static constexpr int k_schema_version = 1;
+  // SQLite's page cache of a connection, whatever the file's page size: a cap on memory.
+  static constexpr int k_cache_kib = 8192;
 
  private:
   explicit Database(sqlite3* db) : m_db(db) {}
