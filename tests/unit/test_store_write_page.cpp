@@ -272,3 +272,113 @@ TEST_F(StoreWritePage, ADiskFullIsReportedClearlyAndNothingIsStored) {
   EXPECT_EQ(*db->count_restaurants(), 0);
   EXPECT_TRUE(db->checkpoints(run)->empty());
 }
+
+// Pages of more rows than one insert statement takes (new rows go many at a time; from the first
+// stored contentid on, a page's rows go one at a time): every row lands with its own values and is
+// counted once, as inserted or updated, wherever the stored rows and duplicates fall.
+namespace {
+
+nlohmann::json numbered_items(int from, int count, const std::string& title = "식당") {
+  const auto sample = fixture_items("areaBasedList2.json")[0];
+  nlohmann::json items = nlohmann::json::array();
+  for (int i = from; i < from + count; ++i) {
+    auto item = sample;
+    item["contentid"] = std::to_string(5000000 + i);
+    item["title"] = title + " " + std::to_string(i);
+    item["mapx"] = std::to_string(127.0 + i / 1000.0);
+    items.push_back(item);
+  }
+  return items;
+}
+
+}  // namespace
+
+TEST_F(StoreWritePage, LargePagesOfNewRowsAreStoredRowByRowIdentically) {
+  auto db = open_db(m_dir / "restaurants.db");
+  ASSERT_NE(db, nullptr);
+  const auto run = new_run(*db);
+  for (int count : {31, 32, 33, 64, 100}) {
+    const int from = count * 1000;
+    auto stats = db->write_page(page_of(numbered_items(from, count), run, k_day1, count));
+    ASSERT_TRUE(stats.ok()) << stats.error().message;
+    EXPECT_EQ(stats->inserted, count);
+    EXPECT_EQ(stats->updated, 0);
+    for (int i : {from, from + count / 2, from + count - 1}) {
+      const std::string where = " FROM restaurants WHERE contentid = '" + std::to_string(5000000 + i) + "'";
+      EXPECT_EQ(query_text(*db, "SELECT title" + where), "식당 " + std::to_string(i));
+      EXPECT_EQ(query_text(*db, "SELECT printf('%.3f', mapx)" + where),
+                std::to_string(127.0 + i / 1000.0).substr(0, 7));
+      EXPECT_EQ(query_text(*db, "SELECT first_seen_at = last_seen_at AND last_seen_at = '" +
+                                    std::string(k_day1) + "'" + where),
+                "1");
+      EXPECT_NE(query_text(*db, "SELECT raw_json" + where).find("\"식당 " + std::to_string(i) + "\""),
+                std::string::npos);
+    }
+  }
+  EXPECT_EQ(*db->count_restaurants(), 31 + 32 + 33 + 64 + 100);
+}
+
+TEST_F(StoreWritePage, StoredRowsAmongNewOnesAreUpdatedAndCountedOnce) {
+  auto db = open_db(m_dir / "restaurants.db");
+  ASSERT_NE(db, nullptr);
+  const auto run = new_run(*db);
+  // Rows 5, 40 and 99 of the page are stored already (the first inside the first 32 rows).
+  for (int i : {5, 40, 99})
+    ASSERT_TRUE(db->write_page(page_of(numbered_items(i, 1, "옛 이름"), run, k_day1, i)).ok());
+  auto stats = db->write_page(page_of(numbered_items(0, 100, "새 이름"), run, k_day2, 1000));
+  ASSERT_TRUE(stats.ok()) << stats.error().message;
+  EXPECT_EQ(stats->inserted, 97);
+  EXPECT_EQ(stats->updated, 3);
+  EXPECT_EQ(*db->count_restaurants(), 100);
+  EXPECT_EQ(query_text(*db, "SELECT COUNT(*) FROM restaurants WHERE title LIKE '새 이름 %' AND "
+                            "last_seen_at = '" + std::string(k_day2) + "'"),
+            "100");
+  EXPECT_EQ(query_text(*db, "SELECT first_seen_at FROM restaurants WHERE contentid = '5000040'"), k_day1);
+  EXPECT_EQ(query_text(*db, "SELECT first_seen_at FROM restaurants WHERE contentid = '5000041'"), k_day2);
+
+  // The nightly case: every row stored.
+  auto again = db->write_page(page_of(numbered_items(0, 100, "세 번째"), run, k_day2, 1001));
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(again->inserted, 0);
+  EXPECT_EQ(again->updated, 100);
+  EXPECT_EQ(query_text(*db, "SELECT COUNT(*) FROM restaurants WHERE title LIKE '세 번째 %'"), "100");
+}
+
+TEST_F(StoreWritePage, AContentidTwiceInALargePageCountsOnceAsEachAndKeepsTheLaterValues) {
+  auto db = open_db(m_dir / "restaurants.db");
+  ASSERT_NE(db, nullptr);
+  auto items = numbered_items(0, 70);
+  items[20]["contentid"] = items[3]["contentid"];  // both inside the first 32 rows
+  items[50]["contentid"] = items[45]["contentid"];
+  auto stats = db->write_page(page_of(items, new_run(*db), k_day1));
+  ASSERT_TRUE(stats.ok()) << stats.error().message;
+  EXPECT_EQ(stats->inserted, 68);
+  EXPECT_EQ(stats->updated, 2);
+  EXPECT_EQ(*db->count_restaurants(), 68);
+  EXPECT_EQ(query_text(*db, "SELECT title FROM restaurants WHERE contentid = '5000003'"), "식당 20");
+  EXPECT_EQ(query_text(*db, "SELECT title FROM restaurants WHERE contentid = '5000045'"), "식당 50");
+}
+
+TEST_F(StoreWritePage, LargeSyncPagesHideAndKeepKnownCodesAsSmallOnesDo) {
+  auto db = open_db(m_dir / "restaurants.db");
+  ASSERT_NE(db, nullptr);
+  const auto run = new_run(*db);
+  ASSERT_TRUE(db->write_page(page_of(numbered_items(10, 1), run, k_day1, 1, false, 34)).ok());
+  auto items = numbered_items(0, 40);
+  for (int i : {2, 10, 35}) {
+    items[i]["showflag"] = "0";
+    items[i]["lDongRegnCd"] = "";
+    items[i]["title"] = "";
+  }
+  auto stats = db->write_page(page_of(items, run, k_day2, 2, true, 0));
+  ASSERT_TRUE(stats.ok()) << stats.error().message;
+  EXPECT_EQ(stats->inserted, 39);
+  EXPECT_EQ(stats->updated, 1);
+  EXPECT_EQ(stats->hidden, 3);
+  EXPECT_EQ(query_text(*db, "SELECT COUNT(*) FROM restaurants WHERE hidden = 1"), "3");
+  // The stored row that the sync list hid keeps its title and province.
+  const std::string where = " FROM restaurants WHERE contentid = '5000010'";
+  EXPECT_EQ(query_text(*db, "SELECT title" + where), "식당 10");
+  EXPECT_EQ(query_text(*db, "SELECT area_code" + where), "34");
+  EXPECT_EQ(query_text(*db, "SELECT hidden" + where), "1");
+}
