@@ -12,9 +12,10 @@
 #   floor      plain curl fetching exactly ceil(N / 1000) national pages, as many at once as the
 #              collector's default concurrency (it knows N beforehand: nothing can do less)
 # and prints medians: calls against the minimum, wall time as a ratio to the floor and the
-# baseline, CPU seconds, records per CPU second and peak RSS (/usr/bin/time). Then two checks on
-# fresh simulators: peak RSS for 1,000 vs 100,000 records (latency 0), and an increment
-# (`collect --since <the sim's modified day>`, ~1 % of the items) against a full run's calls.
+# baseline, CPU seconds, records per CPU second and peak RSS (/usr/bin/time). Then, on fresh
+# simulators at latency 0: CPU and peak RSS for 1,000, 10,000 and 100,000 records (medians of the
+# runs), and an increment (`collect --since <the sim's modified day>`, ~1 % of the items) against
+# a full run's calls.
 # Every collector run gets its own temporary folder, --env-file /dev/null and dummy keys (the
 # simulator accepts any key). --quick: one run, 30–150 ms latency. Needs curl, jq, /usr/bin/time.
 set -euo pipefail
@@ -203,15 +204,17 @@ read -r inc_calls inc_records <"$work/increment/result"
 stop_last_sim
 
 # --- 3. memory: 1,000, 10,000 and 100,000 records, no latency ------------------------------------
-# 1,000 records are one page; from 10,000 on every worker has a page in flight.
-declare -A flat
+# 1,000 records are one page; from 10,000 on every worker has a page in flight. Each size is run
+# $runs times on its own simulator: the figures are medians.
 for size in 1000 10000 100000; do
-  echo "memory: $size records" >&2
   start_sim "rss-$size" --restaurants "$size" --latency-ms 0
-  run_collector "$work/rss-$size" --mode all
-  read -r calls records <"$work/rss-$size/result"
-  read -r wall user sys rss <"$work/rss-$size/run.time"
-  flat[$size]="$rss $records $(awk -v u="$user" -v s="$sys" 'BEGIN {printf "%.2f", u + s}') $calls"
+  for r in $(seq 1 "$runs"); do
+    echo "memory: $size records, run $r/$runs" >&2
+    sim_reset
+    run_collector "$work/rss-$size-$r" --mode all
+    read -r calls records <"$work/rss-$size-$r/result"
+    record_time "mem-$size" "$work/rss-$size-$r/run" "$records" "$calls"
+  done
   if ((size == 100000)); then
     sim_reset
     run_collector "$work/rss-inc" --mode all
@@ -239,22 +242,19 @@ for kind in collector baseline floor; do
        "$(ratio "$wall" "$base_wall") | $(med "$kind" cpu) | $(med "$kind" rec_per_cpu) | $(med "$kind" rss_mb) |"
 done
 
-rate() { awk -v r="$1" -v c="$2" 'BEGIN {if (c > 0) printf "%.0f", r / c; else print 0}'; }
-mb() { awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; }
 echo
-echo "## Memory and throughput, latency 0"
+echo "## Memory and throughput, latency 0, medians of $runs run(s)"
 echo
 echo "| records | calls | CPU s | records / CPU s | peak RSS MB |"
 echo "|---:|---:|---:|---:|---:|"
 for size in 1000 10000 100000; do
-  read -r rss rec cpu calls <<<"${flat[$size]}"
-  echo "| $rec | $calls | $cpu | $(rate "$rec" "$cpu") | $(mb "$rss") |"
+  echo "| $(med "mem-$size" records) | $(med "mem-$size" calls) | $(med "mem-$size" cpu) |" \
+       "$(med "mem-$size" rec_per_cpu) | $(med "mem-$size" rss_mb) |"
 done
-read -r rss_small _ <<<"${flat[1000]}"
-read -r rss_mid _ <<<"${flat[10000]}"
-read -r rss_big rec_big cpu_big _ <<<"${flat[100000]}"
-rss_big_mb=$(mb "$rss_big")
-big_rate=$(rate "$rec_big" "$cpu_big")
+rss_small=$(med mem-1000 rss_mb)
+rss_mid=$(med mem-10000 rss_mb)
+rss_big_mb=$(med mem-100000 rss_mb)
+big_rate=$(med mem-100000 rec_per_cpu)
 echo
 echo "## Increment (~1 % modified on $recent_day)"
 echo
@@ -272,6 +272,6 @@ echo "- calls ≤ minimum + 1: $coll_calls vs $min_calls → $(verdict "$coll_ca
 echo "- wall ≤ 1.2 × floor: $(ratio "$coll_wall" "$floor_wall") × → $(verdict "$coll_wall <= 1.2 * $floor_wall")"
 echo "- ≥ 100,000 records / CPU s (100,000 records, latency 0): $big_rate → $(verdict "$big_rate >= 100000")"
 echo "- peak RSS < 64 MB: $rss_big_mb MB → $(verdict "$rss_big_mb < 64")"
-echo "- RSS flat 1,000 → 100,000 (≤ 1.25 ×): $(ratio "$rss_big" "$rss_small") × → $(verdict "$rss_big <= 1.25 * $rss_small")"
-echo "- RSS flat 10,000 → 100,000 (≤ 1.25 ×): $(ratio "$rss_big" "$rss_mid") × → $(verdict "$rss_big <= 1.25 * $rss_mid")"
+echo "- RSS flat 1,000 → 100,000 (≤ 1.25 ×): $(ratio "$rss_big_mb" "$rss_small") × → $(verdict "$rss_big_mb <= 1.25 * $rss_small")"
+echo "- RSS flat 10,000 → 100,000 (≤ 1.25 ×): $(ratio "$rss_big_mb" "$rss_mid") × → $(verdict "$rss_big_mb <= 1.25 * $rss_mid")"
 echo "- increment < 5 % of a full run's calls: $(ratio "$((inc_calls * 100))" "$full_calls") % ($n), $(ratio "$((big_inc * 100))" "$big_full") % (100,000) → $(verdict "$inc_calls * 100 < 5 * $full_calls") / $(verdict "$big_inc * 100 < 5 * $big_full")"

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "kto/api/transport.hpp"
+#include "kto/util/json_view.hpp"
 #include "kto/util/secrets.hpp"
 
 namespace kto::api {
@@ -159,6 +160,7 @@ class CurlTransport final : public Transport {
 
   static HttpResponse perform(CURL* handle, const HttpRequest& request) {
     HttpResponse response;
+    response.body = util::JsonDoc::recycled_text();  // a listing page's body becomes its document's text
     Transfer transfer{&response.body, request.max_body_bytes, false, request.cancel, handle};
     char error_buffer[CURL_ERROR_SIZE] = {};
     configure(handle, request, transfer, error_buffer);

@@ -36,7 +36,18 @@ class JsonDoc::Recycler {
     m_kept.pop_back();
   }
 
+  std::string take_text() {
+    std::lock_guard lock(m_mutex);
+    if (m_texts.empty()) return {};
+    std::string text = std::move(m_texts.back());
+    m_texts.pop_back();
+    return text;
+  }
+
   void give(JsonDoc& doc) {
+    std::string text = std::move(doc.m_text);
+    text.clear();
+    if (text.capacity() > k_max_bytes) text = std::string();
     doc.m_nodes.clear();
     doc.m_children.clear();
     doc.m_decoded.clear();
@@ -47,6 +58,7 @@ class JsonDoc::Recycler {
     if (doc.m_decoded.capacity() <= k_max_bytes) kept.decoded = std::move(doc.m_decoded);
     std::lock_guard lock(m_mutex);
     if (m_kept.size() < k_keep) m_kept.push_back(std::move(kept));
+    if (m_texts.size() < k_keep && text.capacity() > k_min_text_bytes) m_texts.push_back(std::move(text));
   }
 
  private:
@@ -57,12 +69,16 @@ class JsonDoc::Recycler {
   };
   static constexpr std::size_t k_keep = 16;  // more than the pages a run has alive at once
   static constexpr std::size_t k_max_bytes = 16u << 20;
+  // Smaller texts are not worth keeping: the allocator serves them from its free lists anyway.
+  static constexpr std::size_t k_min_text_bytes = 64u << 10;
   std::mutex m_mutex;
   std::vector<Storage> m_kept;
+  std::vector<std::string> m_texts;  // texts' buffers, empty
 };
 
 JsonDoc::JsonDoc() { Recycler::instance().take(*this); }
 JsonDoc::~JsonDoc() { Recycler::instance().give(*this); }
+std::string JsonDoc::recycled_text() { return Recycler::instance().take_text(); }
 
 namespace {
 

@@ -335,3 +335,32 @@ TEST(UtilJsonView, FindsTheEndOfAStringWhereverItFallsInAWord) {
     }
   }
 }
+
+// A document's text buffer goes back for the next answer's body when the document is gone: empty,
+// its capacity kept. Small texts are not kept (the allocator serves them well enough).
+TEST(UtilJsonView, TheTextOfADocumentGoneIsRecycledForTheNextBody) {
+  const std::size_t none = std::string().capacity();  // no buffer: the string's own few bytes
+  for (int i = 0; i < 64 && JsonDoc::recycled_text().capacity() > none; ++i) {
+  }  // drains what earlier tests left
+  ASSERT_EQ(JsonDoc::recycled_text().capacity(), none);
+  const std::string big = "[\"" + std::string(200000, 'x') + "\"]";
+  {
+    auto doc = JsonDoc::parse(big);
+    ASSERT_NE(doc, nullptr);
+    EXPECT_EQ(doc->root().at(0).text().size(), 200000u);
+  }
+  std::string body = JsonDoc::recycled_text();
+  EXPECT_TRUE(body.empty());
+  EXPECT_GE(body.capacity(), big.size());
+  EXPECT_EQ(JsonDoc::recycled_text().capacity(), none);  // one document, one buffer
+  {
+    auto small = JsonDoc::parse("[1]");
+    ASSERT_NE(small, nullptr);
+  }
+  EXPECT_EQ(JsonDoc::recycled_text().capacity(), none);
+  // The recycled buffer parses like any other string.
+  body = "{\"a\":\"b\"}";
+  auto doc = JsonDoc::parse(std::move(body));
+  ASSERT_NE(doc, nullptr);
+  EXPECT_EQ(doc->root()["a"], "b");
+}

@@ -80,6 +80,11 @@ class JsonDoc {
   JsonValue root() const { return JsonValue(this, 0); }
   const std::string& text() const { return m_text; }
 
+  // An empty string holding the buffer of the text of a document now gone (or no buffer), to
+  // receive the next answer's body: a body becomes a document's text, so its megabyte goes round
+  // instead of being mapped, faulted in page by page and unmapped again for every page fetched.
+  static std::string recycled_text();
+
   JsonDoc(const JsonDoc&) = delete;
   JsonDoc& operator=(const JsonDoc&) = delete;
   ~JsonDoc();
