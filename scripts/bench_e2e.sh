@@ -272,6 +272,8 @@ echo "- calls ≤ minimum + 1: $coll_calls vs $min_calls → $(verdict "$coll_ca
 echo "- wall ≤ 1.2 × floor: $(ratio "$coll_wall" "$floor_wall") × → $(verdict "$coll_wall <= 1.2 * $floor_wall")"
 echo "- ≥ 100,000 records / CPU s (100,000 records, latency 0): $big_rate → $(verdict "$big_rate >= 100000")"
 echo "- peak RSS < 64 MB: $rss_big_mb MB → $(verdict "$rss_big_mb < 64")"
-echo "- RSS flat 1,000 → 100,000 (≤ 1.25 ×): $(ratio "$rss_big_mb" "$rss_small") × → $(verdict "$rss_big_mb <= 1.25 * $rss_small")"
-echo "- RSS flat 10,000 → 100,000 (≤ 1.25 ×): $(ratio "$rss_big_mb" "$rss_mid") × → $(verdict "$rss_big_mb <= 1.25 * $rss_mid")"
+echo "- RSS flat 1,000 → 100,000 (≤ 1.25 ×): $(ratio "$rss_big_mb" "$rss_small") ×" \
+     "→ $(verdict "$rss_big_mb <= 1.25 * $rss_small")"
+echo "- RSS flat 10,000 → 100,000 (≤ 1.25 ×): $(ratio "$rss_big_mb" "$rss_mid") ×" \
+     "→ $(verdict "$rss_big_mb <= 1.25 * $rss_mid")"
 echo "- increment < 5 % of a full run's calls: $(ratio "$((inc_calls * 100))" "$full_calls") % ($n), $(ratio "$((big_inc * 100))" "$big_full") % (100,000) → $(verdict "$inc_calls * 100 < 5 * $full_calls") / $(verdict "$big_inc * 100 < 5 * $big_full")"

@@ -160,7 +160,8 @@ class CurlTransport final : public Transport {
 
   static HttpResponse perform(CURL* handle, const HttpRequest& request) {
     HttpResponse response;
-    response.body = util::JsonDoc::recycled_text();  // a listing page's body becomes its document's text
+    // A listing page's body becomes its document's text: start from a buffer one left behind.
+    response.body = util::JsonDoc::recycled_text();
     Transfer transfer{&response.body, request.max_body_bytes, false, request.cancel, handle};
     char error_buffer[CURL_ERROR_SIZE] = {};
     configure(handle, request, transfer, error_buffer);

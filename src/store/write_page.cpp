@@ -1,8 +1,9 @@
 // One page, one transaction: the items are upserted by contentid and the page's checkpoint is
 // recorded with them, so a crash loses at most the pages in memory and a resumed run never fetches
 // a stored page again. Pages that arrived while the writer was busy share one transaction: each
-// commit rewrites the index pages its inserts touched, and the contentid index takes random keys. This is the hot path of a collection: statements are prepared once, text is
-// bound without copies, and raw_json is the item's text as received.
+// commit rewrites the index pages its inserts touched, and the contentid index takes random keys.
+// This is the hot path of a collection: statements are prepared once, new rows go many to a
+// statement, text is bound without copies, and raw_json is the item's text as received.
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -76,8 +77,8 @@ std::string columns_and_values(int rows) {
     values.resize(values.size() - 2);
     values += ")";
   }
-  return "restaurants (" + cols + "area_code, raw_json, first_seen_at, last_seen_at, hidden) VALUES " +
-         values;
+  return "restaurants (" + cols +
+         "area_code, raw_json, first_seen_at, last_seen_at, hidden) VALUES " + values;
 }
 
 // New rows, many at once. OR FAIL: a contentid already stored stops the statement there and keeps
@@ -266,9 +267,9 @@ Result<UpsertStats> Database::upsert_items(const PageWrite& page) {
     // place means that no row was new.
     sqlite3_set_last_insert_rowid(m_db, 0);
     const int rc = sqlite3_step(stmt);
+    // Extended result codes are on (open()): the conflict names its constraint.
     const bool stopped_at_stored_row =
-        kind == many_rows && (sqlite3_extended_errcode(m_db) == SQLITE_CONSTRAINT_PRIMARYKEY ||
-                              sqlite3_extended_errcode(m_db) == SQLITE_CONSTRAINT_UNIQUE);
+        kind == many_rows && (rc == SQLITE_CONSTRAINT_PRIMARYKEY || rc == SQLITE_CONSTRAINT_UNIQUE);
     if (rc != SQLITE_DONE && !stopped_at_stored_row) {
       const std::string from(values[first][k_contentid]);
       const std::string to(values[first + rows - 1][k_contentid]);

@@ -58,7 +58,8 @@ class JsonDoc::Recycler {
     if (doc.m_decoded.capacity() <= k_max_bytes) kept.decoded = std::move(doc.m_decoded);
     std::lock_guard lock(m_mutex);
     if (m_kept.size() < k_keep) m_kept.push_back(std::move(kept));
-    if (m_texts.size() < k_keep && text.capacity() > k_min_text_bytes) m_texts.push_back(std::move(text));
+    if (m_texts.size() < k_keep && text.capacity() > k_min_text_bytes)
+      m_texts.push_back(std::move(text));
   }
 
  private:
@@ -116,8 +117,8 @@ std::size_t skip_plain(std::string_view text, std::size_t i) {
   while (n - i >= 16) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
     // Signed: a byte from 0x80 up is negative, so "below a space" also finds non-ASCII bytes.
-    const __m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
-                                      _mm_cmplt_epi8(v, space));
+    const __m128i special = _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash));
+    const __m128i stop = _mm_or_si128(special, _mm_cmplt_epi8(v, space));
     const auto mask = static_cast<unsigned>(_mm_movemask_epi8(stop));
     if (mask != 0) return i + static_cast<std::size_t>(__builtin_ctz(mask));
     i += 16;

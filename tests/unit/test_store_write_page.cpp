@@ -304,15 +304,16 @@ TEST_F(StoreWritePage, LargePagesOfNewRowsAreStoredRowByRowIdentically) {
     EXPECT_EQ(stats->inserted, count);
     EXPECT_EQ(stats->updated, 0);
     for (int i : {from, from + count / 2, from + count - 1}) {
-      const std::string where = " FROM restaurants WHERE contentid = '" + std::to_string(5000000 + i) + "'";
+      const std::string where =
+          " FROM restaurants WHERE contentid = '" + std::to_string(5000000 + i) + "'";
       EXPECT_EQ(query_text(*db, "SELECT title" + where), "식당 " + std::to_string(i));
       EXPECT_EQ(query_text(*db, "SELECT printf('%.3f', mapx)" + where),
                 std::to_string(127.0 + i / 1000.0).substr(0, 7));
       EXPECT_EQ(query_text(*db, "SELECT first_seen_at = last_seen_at AND last_seen_at = '" +
                                     std::string(k_day1) + "'" + where),
                 "1");
-      EXPECT_NE(query_text(*db, "SELECT raw_json" + where).find("\"식당 " + std::to_string(i) + "\""),
-                std::string::npos);
+      const std::string title = "\"식당 " + std::to_string(i) + "\"";
+      EXPECT_NE(query_text(*db, "SELECT raw_json" + where).find(title), std::string::npos);
     }
   }
   EXPECT_EQ(*db->count_restaurants(), 31 + 32 + 33 + 64 + 100);
@@ -333,8 +334,9 @@ TEST_F(StoreWritePage, StoredRowsAmongNewOnesAreUpdatedAndCountedOnce) {
   EXPECT_EQ(query_text(*db, "SELECT COUNT(*) FROM restaurants WHERE title LIKE '새 이름 %' AND "
                             "last_seen_at = '" + std::string(k_day2) + "'"),
             "100");
-  EXPECT_EQ(query_text(*db, "SELECT first_seen_at FROM restaurants WHERE contentid = '5000040'"), k_day1);
-  EXPECT_EQ(query_text(*db, "SELECT first_seen_at FROM restaurants WHERE contentid = '5000041'"), k_day2);
+  const std::string first_seen = "SELECT first_seen_at FROM restaurants WHERE contentid = ";
+  EXPECT_EQ(query_text(*db, first_seen + "'5000040'"), k_day1);
+  EXPECT_EQ(query_text(*db, first_seen + "'5000041'"), k_day2);
 
   // The nightly case: every row stored.
   auto again = db->write_page(page_of(numbered_items(0, 100, "세 번째"), run, k_day2, 1001));
