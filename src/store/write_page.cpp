@@ -156,11 +156,18 @@ std::optional<double> parse_real(std::string_view text) {
   return value;
 }
 
-void bind_fields(sqlite3_stmt* stmt, int row, const ItemValues& values) {
+// Binds a row's fields. bound: the texts the row's parameters hold (a data() of nullptr: not
+// bound since the statement was fetched). A parameter keeps its value through sqlite3_reset, and
+// the text it points to (the page's document) lives until the page is written, so a field equal
+// to the one its parameter already holds is not bound again: codes, "39", blanks (measured: 40 %
+// of a listing's fields; a bind costs about as much as reading the field).
+void bind_fields(sqlite3_stmt* stmt, int row, const ItemValues& values, ItemValues& bound) {
   for (std::size_t i = 0; i < k_item_columns.size(); ++i) {
     const int index = row_param(row, static_cast<int>(i));
     if (!k_item_columns[i].real) {
+      if (bound[i].data() != nullptr && bound[i] == values[i]) continue;
       bind_view(stmt, index, values[i]);
+      bound[i] = values[i].data() != nullptr ? values[i] : std::string_view("");
     } else if (auto real = parse_real(values[i])) {
       sqlite3_bind_double(stmt, index, *real);
     } else {
@@ -225,6 +232,7 @@ Result<UpsertStats> Database::upsert_items(const PageWrite& page) {
   enum Kind : std::size_t { one_row, many_rows };
   std::array<sqlite3_stmt*, 2> prepared{};
   std::array<std::optional<StmtGuard>, 2> guards;
+  std::array<std::array<ItemValues, k_rows_per_statement>, 2> bound{};  // see bind_fields
   // A page's rows are new on a first run and stored on every later one: once a contentid of the
   // page turned out to be stored, its other rows go one at a time.
   bool rows_are_new = true;
@@ -249,7 +257,7 @@ Result<UpsertStats> Database::upsert_items(const PageWrite& page) {
       const int row = static_cast<int>(r);
       const ItemValues& fields = values[first + r];
       const StoredItem& stored = *items[first + r];
-      bind_fields(stmt, row, fields);
+      bind_fields(stmt, row, fields, bound[kind][r]);
       const bool hidden = page.from_sync_list && fields[k_showflag] == "0";
       // raw_json is the item's own text; a pretty-printed answer is stored without its indentation.
       std::string_view raw_text = stored.item.raw();

@@ -384,3 +384,44 @@ TEST_F(StoreWritePage, LargeSyncPagesHideAndKeepKnownCodesAsSmallOnesDo) {
   EXPECT_EQ(query_text(*db, "SELECT area_code" + where), "34");
   EXPECT_EQ(query_text(*db, "SELECT hidden" + where), "1");
 }
+
+// A parameter keeps its text between rows when a field equals the one it already holds: every
+// column must still be its row's own field, for new rows (many a statement) and stored ones (one
+// at a time), whatever the pattern of blanks and repeats across rows and statements.
+TEST_F(StoreWritePage, EveryColumnIsItsOwnRowsFieldWhateverRepeatsAcrossRows) {
+  auto db = open_db(m_dir / "restaurants.db");
+  ASSERT_NE(db, nullptr);
+  const auto run = new_run(*db);
+  const std::vector<std::pair<std::string, std::string>> columns = {
+      {"addr1", "addr1"}, {"addr2", "addr2"}, {"areacode", "areacode"}, {"cat1", "cat1"},
+      {"cat2", "cat2"}, {"cat3", "cat3"}, {"contenttypeid", "contenttypeid"},
+      {"createdtime", "createdtime"}, {"firstimage", "firstimage"}, {"firstimage2", "firstimage2"},
+      {"cpyrht_div_cd", "cpyrhtDivCd"}, {"mlevel", "mlevel"}, {"modifiedtime", "modifiedtime"},
+      {"sigungucode", "sigungucode"}, {"tel", "tel"}, {"title", "title"}, {"zipcode", "zipcode"},
+      {"ldong_regn_cd", "lDongRegnCd"}, {"ldong_signgu_cd", "lDongSignguCd"},
+      {"lcls_systm1", "lclsSystm1"}, {"lcls_systm2", "lclsSystm2"}, {"lcls_systm3", "lclsSystm3"}};
+  std::string mismatch = "SELECT COUNT(*) FROM restaurants WHERE 0";
+  for (const auto& [column, field] : columns)
+    mismatch += " OR " + column + " IS NOT json_extract(raw_json, '$." + field + "')";
+  for (int pass = 0; pass < 2; ++pass) {
+    auto items = numbered_items(0, 100);
+    for (int i = 0; i < 100; ++i) {
+      auto& item = items[static_cast<std::size_t>(i)];
+      const int k = i + pass * 5;  // the second pass moves every pattern
+      item["addr2"] = k % 3 == 0 ? "" : "동 " + std::to_string(k % 5);
+      item["tel"] = k % 7 < 3 ? "" : "02-" + std::to_string(k % 4);
+      item["cat1"] = k % 2 ? "A05" : "";
+      item["areacode"] = k % 11 == 0 ? "" : "1";
+      item["firstimage"] = k % 33 == 0 ? "http://img/" + std::to_string(k) : "";
+      item["mlevel"] = k < 40 ? "6" : "";
+      item["zipcode"] = std::to_string(10000 + k % 32);
+      item["lclsSystm3"] = k % 64 < 32 ? "FD010100" : "FD010200";
+    }
+    auto stats = db->write_page(page_of(items, run, pass == 0 ? k_day1 : k_day2, pass + 1));
+    ASSERT_TRUE(stats.ok()) << stats.error().message;
+    EXPECT_EQ(stats->inserted, pass == 0 ? 100 : 0);
+    EXPECT_EQ(stats->updated, pass == 0 ? 0 : 100);
+    EXPECT_EQ(query_text(*db, mismatch), "0") << "pass " << pass;
+    EXPECT_EQ(query_text(*db, "SELECT COUNT(*) FROM restaurants WHERE addr2 = ''"), pass == 0 ? "34" : "33");
+  }
+}
