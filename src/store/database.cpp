@@ -100,7 +100,7 @@ Result<std::unique_ptr<Database>> Database::open(const fs::path& path) {
   // After migrate(), when the page size is final: SQLite turns a cache size in KiB into pages with
   // the page size it had when the cache was made (4 KiB before a file is read), so the default of
   // 2,000 KiB silently became 488 pages of 16 KiB (8 MB). Set here, it is the size we chose. 8 MiB
-  // holds the two indexes of ~250,000 rows; 2 MiB cost 7 % more CPU at 100,000 (bench_e2e.sh).
+  // holds the two indexes of ~250,000 rows; 2 MiB cost 7 % more CPU at 100,000 (interleaved runs).
   const std::string cache = "PRAGMA cache_size=-" + std::to_string(k_cache_kib);
   if (auto ok = db->exec(cache.c_str(), "setting the cache size"); !ok) return ok.error();
   return db;
