@@ -156,6 +156,11 @@ std::optional<double> parse_real(std::string_view text) {
   return value;
 }
 
+// A sync-list item the service no longer shows (showflag "0"); a listing never hides.
+bool is_hidden(const PageWrite& page, const ItemValues& fields) {
+  return page.from_sync_list && fields[k_showflag] == "0";
+}
+
 // Binds a row's fields. bound: the texts the row's parameters hold (a data() of nullptr: not
 // bound since the statement was fetched). A parameter keeps its value through sqlite3_reset, and
 // the text it points to (the page's document) lives until the page is written, so a field equal
@@ -258,7 +263,7 @@ Result<UpsertStats> Database::upsert_items(const PageWrite& page) {
       const ItemValues& fields = values[first + r];
       const StoredItem& stored = *items[first + r];
       bind_fields(stmt, row, fields, bound[kind][r]);
-      const bool hidden = page.from_sync_list && fields[k_showflag] == "0";
+      const bool hidden = is_hidden(page, fields);
       // raw_json is the item's own text; a pretty-printed answer is stored without its indentation.
       std::string_view raw_text = stored.item.raw();
       if (!stored.item.compact()) {
@@ -293,7 +298,7 @@ Result<UpsertStats> Database::upsert_items(const PageWrite& page) {
   // Writes the waiting rows first … waiting - 1, counting each as inserted, updated and hidden.
   auto flush = [&](std::size_t first, std::size_t waiting) -> Result<void> {
     for (std::size_t r = first; r < waiting; ++r)
-      if (page.from_sync_list && values[r][k_showflag] == "0") ++stats.hidden;
+      if (is_hidden(page, values[r])) ++stats.hidden;
     if (rows_are_new && waiting - first == k_rows_per_statement) {
       auto inserted = write_rows(many_rows, first, waiting - first);
       if (!inserted) return inserted.error();

@@ -47,7 +47,6 @@ class JsonDoc::Recycler {
   void give(JsonDoc& doc) {
     std::string text = std::move(doc.m_text);
     text.clear();
-    if (text.capacity() > k_max_bytes) text = std::string();
     doc.m_nodes.clear();
     doc.m_children.clear();
     doc.m_decoded.clear();
@@ -58,7 +57,8 @@ class JsonDoc::Recycler {
     if (doc.m_decoded.capacity() <= k_max_bytes) kept.decoded = std::move(doc.m_decoded);
     std::lock_guard lock(m_mutex);
     if (m_kept.size() < k_keep) m_kept.push_back(std::move(kept));
-    if (m_texts.size() < k_keep && text.capacity() > k_min_text_bytes)
+    if (m_texts.size() < k_keep && text.capacity() > k_min_text_bytes &&
+        text.capacity() <= k_max_bytes)
       m_texts.push_back(std::move(text));
   }
 
