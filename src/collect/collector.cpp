@@ -274,7 +274,6 @@ bool Job::run_phase(const std::vector<Scope>& scopes, int concurrency) {
   dispatch(states, workers);
   std::vector<FetchDone> batch;
   while (auto done = workers.next()) {
-    batch.clear();
     batch.push_back(std::move(*done));
     // Pages that arrived while the last ones were written share one transaction.
     workers.take_done(batch, k_max_batch);
@@ -290,13 +289,17 @@ bool Job::run_phase(const std::vector<Scope>& scopes, int concurrency) {
     }
     dispatch(states, workers);
     handle_batch(states, batch);
+    const std::size_t last_scope = batch.back().task.scope;
+    // The written pages go now, not when the next page arrives: their buffers then serve the pages
+    // dispatched below, and no more than the concurrency + 1 pages are ever alive.
+    batch.clear();
     m_held = 0;
     if (m_stop.load() || m_flags.no_keys || m_flags.fatal) {
       m_flags.interrupted = m_stop.load();
       halt(states, workers);
     }
     dispatch(states, workers);
-    report_progress(states, scope_label(states[batch.back().task.scope].scope()));
+    report_progress(states, scope_label(states[last_scope].scope()));
   }
   finish_phase(states);
   return m_since_semantics;

@@ -4,6 +4,7 @@
 #include "kto/util/json_view.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <mutex>
 
@@ -77,9 +78,26 @@ class JsonDoc::Recycler {
   std::vector<std::string> m_texts;  // texts' buffers, empty
 };
 
-JsonDoc::JsonDoc() { Recycler::instance().take(*this); }
-JsonDoc::~JsonDoc() { Recycler::instance().give(*this); }
+namespace {
+std::atomic<int> g_alive{0};
+std::atomic<int> g_alive_peak{0};
+}  // namespace
+
+JsonDoc::JsonDoc() {
+  Recycler::instance().take(*this);
+  const int now = g_alive.fetch_add(1, std::memory_order_relaxed) + 1;
+  int peak = g_alive_peak.load(std::memory_order_relaxed);
+  while (now > peak && !g_alive_peak.compare_exchange_weak(peak, now, std::memory_order_relaxed)) {
+  }
+}
+JsonDoc::~JsonDoc() {
+  g_alive.fetch_sub(1, std::memory_order_relaxed);
+  Recycler::instance().give(*this);
+}
 std::string JsonDoc::recycled_text() { return Recycler::instance().take_text(); }
+int JsonDoc::alive() { return g_alive.load(std::memory_order_relaxed); }
+int JsonDoc::alive_peak() { return g_alive_peak.load(std::memory_order_relaxed); }
+void JsonDoc::reset_alive_peak() { g_alive_peak.store(alive(), std::memory_order_relaxed); }
 
 namespace {
 

@@ -13,6 +13,7 @@
 #include "collect/fetch_workers.hpp"
 #include "fakes/fake_service.hpp"
 #include "kto/collect/collector.hpp"
+#include "kto/util/json_view.hpp"
 #include "kto/util/time.hpp"
 
 using namespace kto;
@@ -139,4 +140,39 @@ TEST(CollectFetchWorkers, TakeDoneMovesOnlyResultsAlreadyBackAndNoMoreThanAsked)
   std::sort(pages.begin(), pages.end());
   EXPECT_EQ(pages, (std::vector<int>{1, 2, 3}));
   EXPECT_EQ(fetched.load(), 3);
+}
+
+
+// Streaming: however many pages a run has, no more than one page per worker plus the batch's first
+// page are alive (written pages are let go before the next ones are sent). The in-process service
+// answers at once, so pages pile up on the writer: the worst case for memory.
+TEST(CollectFlightLimit, PagesAliveStayWithinTheConcurrencyWhateverTheRunLength) {
+  test::FakeService service;
+  service.add_items("11", 6000);
+  util::FakeClock clock{*util::parse_iso8601("2026-11-25T02:00:00+09:00")};
+  auto pool = keys::KeyPool::open({"GOOD-0123456789abcdefghij"}, keys::KeyPolicy{}, clock,
+                                  std::nullopt);
+  ASSERT_TRUE(pool.ok());
+  fs::path dir = fs::temp_directory_path() / ("kto-alive-unit-" + std::to_string(std::random_device{}()));
+  auto db = store::Database::open(dir / "restaurants.db");
+  ASSERT_TRUE(db.ok());
+  api::ClientOptions options;
+  options.base_url = "http://fake/B551011/KorService2";
+  api::TourApiClient client(service, **pool, clock, options);
+  collect::Collector collector(client, **db, **pool, clock);
+  std::atomic<bool> stop{false};
+  collect::CollectOptions run_options;
+  run_options.concurrency = 3;
+  run_options.page_size = 100;
+  const int alive_before = util::JsonDoc::alive();
+  util::JsonDoc::reset_alive_peak();
+
+  auto report = collector.run(run_options, stop);
+  EXPECT_EQ(report.status, "success");
+  EXPECT_GE(service.calls(), 60);  // 서울's 60 pages, and the other provinces' first pages
+  EXPECT_GE(util::JsonDoc::alive_peak() - alive_before, 2);  // the writer did fall behind
+  EXPECT_LE(util::JsonDoc::alive_peak() - alive_before, run_options.concurrency + 1);
+  EXPECT_EQ(util::JsonDoc::alive(), alive_before);
+  db->reset();
+  fs::remove_all(dir);
 }

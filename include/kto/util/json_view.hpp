@@ -84,6 +84,12 @@ class JsonDoc {
   // receive the next answer's body: a body becomes a document's text, so its megabyte goes round
   // instead of being mapped, faulted in page by page and unmapped again for every page fetched.
   static std::string recycled_text();
+  // How many documents exist now (all threads), and the most that existed at once since the last
+  // reset_alive_peak(): lets a test hold the collector to its promise of at most one page per
+  // worker, plus the one being written.
+  static int alive();
+  static int alive_peak();
+  static void reset_alive_peak();
 
   JsonDoc(const JsonDoc&) = delete;
   JsonDoc& operator=(const JsonDoc&) = delete;
