@@ -14,8 +14,9 @@
 # and prints medians: calls against the minimum, wall time as a ratio to the floor and the
 # baseline, CPU seconds, records per CPU second and peak RSS (/usr/bin/time). Then, on fresh
 # simulators at latency 0: CPU and peak RSS for 1,000, 10,000 and 100,000 records (medians of the
-# runs), and an increment (`collect --since <the sim's modified day>`, ~1 % of the items) against
-# a full run's calls.
+# runs), SQLite alone storing the same 100,000 rows (the sqlite3 shell copying them into the same
+# schema: the store's floor, when sqlite3 is installed), and an increment (`collect --since <the
+# sim's modified day>`, ~1 % of the items) against a full run's calls.
 # Every collector run gets its own temporary folder, --env-file /dev/null and dummy keys (the
 # simulator accepts any key). --quick: one run, 30–150 ms latency. Needs curl, jq, /usr/bin/time.
 set -euo pipefail
@@ -49,6 +50,10 @@ done
 for tool in curl jq awk /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "bench_e2e: $tool is missing (Debian: curl jq gawk time)" >&2; exit 2; }
 done
+# Optional: the sqlite3 shell measures SQLite alone storing the same rows (the store's floor).
+have_sqlite3=""
+if command -v sqlite3 >/dev/null; then have_sqlite3=1
+else echo "bench_e2e: no sqlite3 shell (Debian: sqlite3): the SQLite-alone line is skipped" >&2; fi
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/kto-bench-e2e.XXXXXX")"
 sim_pids=()
@@ -124,6 +129,24 @@ run_collector() {
     exit 1
   fi
   jq -r '"\(.api_calls) \(.records)"' "$dir/run.out" >"$dir/result"
+}
+
+# store_floor SRC_DB PREFIX: SQLite alone storing the rows SRC_DB holds, with its schema and our
+# pragmas, 3,000 rows a transaction (the collector commits ~3 pages at a time at latency 0), by the
+# sqlite3 shell copying from an attached file: no HTTP, no JSON, no binding. PREFIX.time as timed's.
+store_floor() {
+  local src="$1" prefix="$2" db="$2.db" rows lo
+  rows=$(sqlite3 "$src" 'SELECT max(rowid) FROM restaurants')
+  {
+    echo "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+    sqlite3 "$src" .schema | grep -v '^CREATE TABLE sqlite_sequence'
+    echo "PRAGMA cache_size=-8192; ATTACH '$src' AS src;"
+    for ((lo = 0; lo < rows; lo += 3000)); do
+      echo "BEGIN; INSERT INTO main.restaurants SELECT * FROM src.restaurants"
+      echo "  WHERE rowid > $lo AND rowid <= $((lo + 3000)); COMMIT;"
+    done
+  } >"$prefix.sql"
+  timed "$prefix" sqlite3 "$db" ".read $prefix.sql"
 }
 
 # run_floor DIR PAGES: curl fetches pages 1..PAGES of the national listing, $concurrency at once.
@@ -214,6 +237,12 @@ for size in 1000 10000 100000; do
     run_collector "$work/rss-$size-$r" --mode all
     read -r calls records <"$work/rss-$size-$r/result"
     record_time "mem-$size" "$work/rss-$size-$r/run" "$records" "$calls"
+    if ((size == 100000)) && [ -n "$have_sqlite3" ]; then
+      echo "memory: SQLite alone storing the same $records rows, run $r/$runs" >&2
+      store_floor "$work/rss-$size-$r/data/restaurants.db" "$work/store-floor-$r"
+      record_time store-floor "$work/store-floor-$r" \
+        "$(sqlite3 "$work/store-floor-$r.db" 'SELECT count(*) FROM restaurants')" 0
+    fi
   done
   if ((size == 100000)); then
     sim_reset
@@ -251,6 +280,12 @@ for size in 1000 10000 100000; do
   echo "| $(med "mem-$size" records) | $(med "mem-$size" calls) | $(med "mem-$size" cpu) |" \
        "$(med "mem-$size" rec_per_cpu) | $(med "mem-$size" rss_mb) |"
 done
+if [ -n "$have_sqlite3" ]; then
+  echo "| SQLite alone: the 100,000 rows copied into the same schema (no HTTP, JSON or binding) |" \
+       "– | $(med store-floor cpu) | $(med store-floor rec_per_cpu) | – |"
+  echo
+  echo "The collector's CPU for 100,000 records is $(ratio "$(med mem-100000 cpu)" "$(med store-floor cpu)") × SQLite's alone."
+fi
 rss_small=$(med mem-1000 rss_mb)
 rss_mid=$(med mem-10000 rss_mb)
 rss_big_mb=$(med mem-100000 rss_mb)
