@@ -6,6 +6,7 @@
 #include <atomic>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <thread>
 #include <vector>
@@ -56,6 +57,36 @@ api::HttpResponse unregistered() {
   return r;
 }
 
+// One collector run on `transport` with `keys`, a fake clock and a database in a temporary folder
+// (removed after); nullopt (and a test failure) when the pool or the database cannot be opened.
+std::optional<collect::CollectReport> run_collector(api::Transport& transport,
+                                                    const std::vector<std::string>& keys,
+                                                    const collect::CollectOptions& run_options) {
+  util::FakeClock clock{*util::parse_iso8601("2026-11-25T02:00:00+09:00")};
+  auto pool = keys::KeyPool::open(keys, keys::KeyPolicy{}, clock, std::nullopt);
+  if (!pool.ok()) {
+    ADD_FAILURE() << "the key pool did not open";
+    return std::nullopt;
+  }
+  fs::path dir = fs::temp_directory_path() / ("kto-flight-unit-" + std::to_string(std::random_device{}()));
+  std::optional<collect::CollectReport> report;
+  {
+    auto db = store::Database::open(dir / "restaurants.db");
+    if (!db.ok()) {
+      ADD_FAILURE() << "the database did not open";
+    } else {
+      api::ClientOptions options;
+      options.base_url = "http://fake/B551011/KorService2";
+      api::TourApiClient client(transport, **pool, clock, options);
+      collect::Collector collector(client, **db, **pool, clock);
+      std::atomic<bool> stop{false};
+      report = collector.run(run_options, stop);
+    }
+  }
+  fs::remove_all(dir);
+  return report;
+}
+
 }  // namespace
 
 TEST(CollectFlightLimit, StartsWithOnePageAndDoublesUpToTheConcurrency) {
@@ -82,24 +113,15 @@ TEST(CollectFlightLimit, BadKeysFirstAreCalledOnceWhateverTheNumberOfWorkers) {
     return std::nullopt;
   });
   RecordingTransport transport(service);
-  util::FakeClock clock{*util::parse_iso8601("2026-11-25T02:00:00+09:00")};
-  auto pool = keys::KeyPool::open({"BAD-1-0123456789abcdefghij", "BAD-2-0123456789abcdefghij",
-                                   "GOOD-0123456789abcdefghij"},
-                                  keys::KeyPolicy{}, clock, std::nullopt);
-  ASSERT_TRUE(pool.ok());
-  fs::path dir = fs::temp_directory_path() / ("kto-flight-unit-" + std::to_string(std::random_device{}()));
-  auto db = store::Database::open(dir / "restaurants.db");
-  ASSERT_TRUE(db.ok());
-  api::ClientOptions options;
-  options.base_url = "http://fake/B551011/KorService2";
-  api::TourApiClient client(transport, **pool, clock, options);
-  collect::Collector collector(client, **db, **pool, clock);
-  std::atomic<bool> stop{false};
   collect::CollectOptions run_options;
   run_options.concurrency = 8;
 
-  auto report = collector.run(run_options, stop);
-  EXPECT_EQ(report.status, "success");
+  auto report = run_collector(transport,
+                              {"BAD-1-0123456789abcdefghij", "BAD-2-0123456789abcdefghij",
+                               "GOOD-0123456789abcdefghij"},
+                              run_options);
+  ASSERT_TRUE(report.has_value());
+  EXPECT_EQ(report->status, "success");
   // 서울 3 pages, 부산 1, 경기 1 (empty), 제주 1, and one 30 from each bad key.
   EXPECT_EQ(service.calls(), 8);
   auto events = transport.events();
@@ -108,8 +130,6 @@ TEST(CollectFlightLimit, BadKeysFirstAreCalledOnceWhateverTheNumberOfWorkers) {
             (std::vector<std::string>{"start bad", "end bad", "start bad", "end bad", "start good",
                                       "end good"}));
   EXPECT_EQ(std::count(events.begin(), events.end(), "start bad"), 2);
-  db->reset();
-  fs::remove_all(dir);
 }
 
 TEST(CollectFetchWorkers, TakeDoneMovesOnlyResultsAlreadyBackAndNoMoreThanAsked) {
@@ -149,30 +169,17 @@ TEST(CollectFetchWorkers, TakeDoneMovesOnlyResultsAlreadyBackAndNoMoreThanAsked)
 TEST(CollectFlightLimit, PagesAliveStayWithinTheConcurrencyWhateverTheRunLength) {
   test::FakeService service;
   service.add_items("11", 6000);
-  util::FakeClock clock{*util::parse_iso8601("2026-11-25T02:00:00+09:00")};
-  auto pool = keys::KeyPool::open({"GOOD-0123456789abcdefghij"}, keys::KeyPolicy{}, clock,
-                                  std::nullopt);
-  ASSERT_TRUE(pool.ok());
-  fs::path dir = fs::temp_directory_path() / ("kto-alive-unit-" + std::to_string(std::random_device{}()));
-  auto db = store::Database::open(dir / "restaurants.db");
-  ASSERT_TRUE(db.ok());
-  api::ClientOptions options;
-  options.base_url = "http://fake/B551011/KorService2";
-  api::TourApiClient client(service, **pool, clock, options);
-  collect::Collector collector(client, **db, **pool, clock);
-  std::atomic<bool> stop{false};
   collect::CollectOptions run_options;
   run_options.concurrency = 3;
   run_options.page_size = 100;
   const int alive_before = util::JsonDoc::alive();
   util::JsonDoc::reset_alive_peak();
 
-  auto report = collector.run(run_options, stop);
-  EXPECT_EQ(report.status, "success");
+  auto report = run_collector(service, {"GOOD-0123456789abcdefghij"}, run_options);
+  ASSERT_TRUE(report.has_value());
+  EXPECT_EQ(report->status, "success");
   EXPECT_GE(service.calls(), 60);  // 서울's 60 pages, and the other provinces' first pages
   EXPECT_GE(util::JsonDoc::alive_peak() - alive_before, 2);  // the writer did fall behind
   EXPECT_LE(util::JsonDoc::alive_peak() - alive_before, run_options.concurrency + 1);
   EXPECT_EQ(util::JsonDoc::alive(), alive_before);
-  db->reset();
-  fs::remove_all(dir);
 }
