@@ -131,14 +131,16 @@ run_collector() {
   jq -r '"\(.api_calls) \(.records)"' "$dir/run.out" >"$dir/result"
 }
 
-# store_floor SRC_DB PREFIX: SQLite alone storing the rows SRC_DB holds, with its schema and our
-# pragmas, 3,000 rows a transaction (the collector commits ~3 pages at a time at latency 0), by the
-# sqlite3 shell copying from an attached file: no HTTP, no JSON, no binding. PREFIX.time as timed's.
+# store_floor SRC_DB PREFIX: SQLite alone storing the rows SRC_DB holds, with its schema, its page
+# size and the collector's other pragmas (the cache: Database::k_cache_kib), 3,000 rows a
+# transaction (the collector commits ~3 pages at a time at latency 0), by the sqlite3 shell
+# copying from an attached file: no HTTP, no JSON, no binding. PREFIX.time as timed's.
 store_floor() {
   local src="$1" prefix="$2" db="$2.db" rows lo
   rows=$(sqlite3 "$src" 'SELECT max(rowid) FROM restaurants')
   {
-    echo "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+    echo "PRAGMA page_size=$(sqlite3 "$src" 'PRAGMA page_size');"
+    echo "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
     sqlite3 "$src" .schema | grep -v '^CREATE TABLE sqlite_sequence'
     echo "PRAGMA cache_size=-8192; ATTACH '$src' AS src;"
     for ((lo = 0; lo < rows; lo += 3000)); do

@@ -162,7 +162,6 @@ TEST(CollectFetchWorkers, TakeDoneMovesOnlyResultsAlreadyBackAndNoMoreThanAsked)
   EXPECT_EQ(fetched.load(), 3);
 }
 
-
 // Streaming: however many pages a run has, no more than one page per worker plus the batch's first
 // page are alive (written pages are let go before the next ones are sent). The in-process service
 // answers at once, so pages pile up on the writer: the worst case for memory.
