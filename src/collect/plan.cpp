@@ -46,7 +46,7 @@ std::vector<Scope> scopes_with(const CollectOptions& options, const std::string&
   auto params = base_params();
   params.insert(params.end(), extra.begin(), extra.end());
   if (options.mode == Mode::all) {
-    out.push_back({prefix + "national", operation, params, 0, sync, ""});
+    out.push_back({prefix + "national", operation, params, 0, sync, "", {}});
     return out;
   }
   for (int code : area_codes_for(options)) {
@@ -54,7 +54,7 @@ std::vector<Scope> scopes_with(const CollectOptions& options, const std::string&
     if (!r) continue;
     auto p = params;
     p.emplace_back("lDongRegnCd", std::string(r->ldong));
-    out.push_back({prefix + "area:" + std::to_string(code), operation, p, code, sync, ""});
+    out.push_back({prefix + "area:" + std::to_string(code), operation, p, code, sync, "", {}});
   }
   return out;
 }
@@ -66,9 +66,14 @@ std::vector<Scope> full_scopes(const CollectOptions& options) {
 }
 
 std::vector<Scope> since_scopes(const CollectOptions& options, const std::string& day) {
-  auto scopes = scopes_with(options, "since:" + day + ":", "areaBasedSyncList2",
+  CollectOptions national = options;
+  national.mode = Mode::all;
+  auto scopes = scopes_with(national, "since:" + day + ":", "areaBasedSyncList2",
                             {{"modifiedtime", day}}, true);
-  for (auto& s : scopes) s.day = day;
+  for (auto& s : scopes) {
+    s.day = day;
+    if (options.mode != Mode::all) s.keep_areas = area_codes_for(options);
+  }
   return scopes;
 }
 

@@ -30,6 +30,9 @@ struct Scope {
   int area_code = 0;      // the province it belongs to; 0 for national scopes
   bool sync_list = false;
   std::string day;        // for --since scopes: the YYYYMMDD of modifiedtime
+  // A national sync scope of a run that covers some provinces: the shown items of these provinces
+  // are written (empty: every item). A hidden item is written when its contentid is stored.
+  std::vector<int> keep_areas;
 };
 
 // The area codes a mode covers, in the seed's order.
@@ -40,7 +43,10 @@ std::vector<int> area_codes_for(const CollectOptions& options);
 // provincial ones: ceil(sum / size) ≤ sum of ceil(n / size).
 std::vector<Scope> full_scopes(const CollectOptions& options);
 
-// The scopes of one day of an increment (areaBasedSyncList2 with modifiedtime=day).
+// The scope of one day of an increment: areaBasedSyncList2 with modifiedtime=day for the whole
+// country, whatever the run covers, because the service sends hidden items (showflag 0) without
+// their lDong* codes, so a query by lDongRegnCd never sees them. The items are assigned to their
+// provinces locally (keep_areas). One call a day instead of one a day per province.
 std::vector<Scope> since_scopes(const CollectOptions& options, const std::string& day);
 
 // The days from since (YYYYMMDD) to today (KST), inclusive; error when since is malformed or in
