@@ -21,6 +21,21 @@ std::optional<Mode> parse_mode(std::string_view text) {
   return std::nullopt;
 }
 
+const char* to_string(ScopeSource source) {
+  switch (source) {
+    case ScopeSource::asked: return "asked";
+    case ScopeSource::default_mode: return "default";
+    case ScopeSource::database: return "database";
+  }
+  return "asked";
+}
+
+std::optional<ScopeSource> parse_scope_source(std::string_view text) {
+  for (ScopeSource s : {ScopeSource::asked, ScopeSource::default_mode, ScopeSource::database})
+    if (text == to_string(s)) return s;
+  return std::nullopt;
+}
+
 std::vector<int> area_codes_for(const CollectOptions& options) {
   switch (options.mode) {
     case Mode::major: return api::major_area_codes();

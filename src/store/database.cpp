@@ -220,6 +220,19 @@ Result<std::optional<RunRecord>> Database::last_successful_run() {
   return one_run(sql, 0);
 }
 
+Result<std::vector<RunRecord>> Database::successful_runs() {
+  static const std::string sql = std::string("SELECT ") + k_run_columns +
+                                 " FROM collection_runs WHERE status = 'success' ORDER BY id";
+  auto stmt = statement(sql);
+  if (!stmt) return stmt.error();
+  StmtGuard guard(*stmt);
+  std::vector<RunRecord> out;
+  int rc = SQLITE_ROW;
+  while ((rc = sqlite3_step(*stmt)) == SQLITE_ROW) out.push_back(read_run(*stmt));
+  if (rc != SQLITE_DONE) return error(rc, "reading the runs");
+  return out;
+}
+
 Result<std::optional<int>> Database::stored_area_code(std::string_view contentid) {
   static const std::string sql = "SELECT area_code FROM restaurants WHERE contentid = ?";
   auto stmt = statement(sql);

@@ -13,6 +13,12 @@ enum class Mode { major, all, regions, list };
 const char* to_string(Mode mode);
 std::optional<Mode> parse_mode(std::string_view text);
 
+// Where a run's provinces came from: asked for (--mode/--regions, the menu), the default mode
+// (major), or, for an increment without an asked scope, what the database holds.
+enum class ScopeSource { asked, default_mode, database };
+const char* to_string(ScopeSource source);
+std::optional<ScopeSource> parse_scope_source(std::string_view text);
+
 struct CollectOptions {
   Mode mode = Mode::major;
   std::vector<int> regions;       // for Mode::regions
@@ -20,6 +26,9 @@ struct CollectOptions {
   int concurrency = 0;            // --concurrency; 0 = from the number of usable keys
   bool resume = false;            // --resume
   std::optional<std::string> since;  // --since YYYYMMDD (already resolved from "last")
+  ScopeSource scope_source = ScopeSource::asked;
+  // `--since last` found no successful run to increment from: this run collects fully instead.
+  bool full_for_since_last = false;
 };
 
 // One listing query that is paged through: "area:1", "national", "since:20261124:area:1" …
