@@ -90,7 +90,9 @@ void Dataset::build_summary() {
     by_area[std::to_string(p.area_code)] = 0;
   }
   long restaurants = 0, blank = 0, hidden = 0, others = 0, recent = 0;
+  nlohmann::json withdrawn = nlohmann::json::array();
   for (const auto& item : m_items) {
+    if (item.withdrawn) withdrawn.push_back(item.contentid);
     if (item.hidden()) {
       ++hidden;
       continue;
@@ -115,6 +117,7 @@ void Dataset::build_summary() {
                {"other_types", others},
                {"modified_recent", recent},
                {"modified_recent_date", m_recent_date},
+               {"withdrawn", withdrawn},
                {"items_total", m_items.size()}};
 }
 

@@ -20,6 +20,7 @@ struct Item {
       title, zipcode, showflag, lDongRegnCd, lDongSignguCd, lclsSystm1, lclsSystm2, lclsSystm3;
   int province = 0;       // index into provinces(): where the item really lies
   long contentid_num = 0;
+  bool withdrawn = false;  // a restaurant the data set's "withdrawn" hid
   bool hidden() const { return showflag == "0"; }
 };
 

@@ -144,6 +144,7 @@ class Generator {
       for (int i = 0; i < counts[p]; ++i) m_items.push_back(restaurant(static_cast<int>(p)));
     for (int i = 0; i < m_spec.other_types; ++i) m_items.push_back(other(random_province()));
     for (int i = 0; i < m_spec.hidden; ++i) m_items.push_back(hidden(random_province()));
+    withdraw();
     return std::move(m_items);
   }
 
@@ -264,6 +265,30 @@ class Generator {
     it.showflag = "0";
     it.lDongRegnCd = it.lDongSignguCd = it.lclsSystm1 = it.lclsSystm2 = it.lclsSystm3 = "";
     return it;
+  }
+
+  // Hides spec.withdrawn restaurants, the provinces in turn, after every item is made: the rng is
+  // not touched, so the other items are those of the same data set without withdrawals.
+  void withdraw() {
+    std::vector<std::vector<std::size_t>> by_province(provinces().size());
+    for (std::size_t i = 0; i < m_items.size(); ++i)
+      if (m_items[i].contenttypeid == "39" && !m_items[i].hidden())
+        by_province[static_cast<std::size_t>(m_items[i].province)].push_back(i);
+    int left = m_spec.withdrawn;
+    for (std::size_t round = 0; left > 0; ++round) {
+      bool any = false;
+      for (const auto& indices : by_province) {
+        if (left == 0 || round >= indices.size()) continue;
+        any = true;
+        Item& it = m_items[indices[round]];
+        it.withdrawn = true;
+        it.showflag = "0";
+        it.lDongRegnCd = it.lDongSignguCd = it.lclsSystm1 = it.lclsSystm2 = it.lclsSystm3 = "";
+        it.modifiedtime = format_timestamp(m_recent).substr(0, 8) + it.modifiedtime.substr(8);
+        --left;
+      }
+      if (!any) break;
+    }
   }
 
   static void blank_old_codes(Item& it) {

@@ -62,6 +62,7 @@ void read_dataset(const json& obj, DatasetSpec& out) {
   out.blank_areacode_ratio = read_ratio(obj, "blank_areacode_ratio", out.blank_areacode_ratio);
   out.other_types = read_int(obj, "other_types", out.other_types);
   out.hidden = read_int(obj, "hidden", out.hidden);
+  out.withdrawn = read_int(obj, "withdrawn", out.withdrawn);
   if (obj.contains("modified_recent")) {
     const json& mr = read_object(obj, "modified_recent");
     out.modified_recent_ratio = read_ratio(mr, "ratio", out.modified_recent_ratio);

@@ -16,6 +16,12 @@
 //     "other_types": 300,                         // items of contentTypeIds 12, 14, 15, 28, 32, 38
 //     "hidden": 50,                               // only in areaBasedSyncList2, showflag "0",
 //                                                 // blank lDong*/lclsSystm* codes
+//     "withdrawn": 0,                             // restaurants a simulator without this field
+//                                                 // (same seed and data set) shows, now hidden as
+//                                                 // above (areacode kept as it was, blank or not)
+//                                                 // with a modifiedtime on the modified_recent
+//                                                 // day; spread over the provinces in turn.
+//                                                 // GET /stats lists their contentids.
 //     "modified_recent": {"ratio": 0.01, "date": "20261124"}
 //                                                 // this share gets a modifiedtime on that KST day
 //                                                 // (default: yesterday in KST); the rest are older
@@ -73,6 +79,7 @@ struct DatasetSpec {
   double blank_areacode_ratio = 0.4;
   int other_types = 300;
   int hidden = 50;
+  int withdrawn = 0;  // see "withdrawn" above
   double modified_recent_ratio = 0.01;
   std::string modified_recent_date;  // "YYYYMMDD"; empty = yesterday in KST
 };

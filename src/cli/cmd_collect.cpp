@@ -10,6 +10,7 @@
 #include "kto/cli/commands.hpp"
 #include "kto/cli/metrics.hpp"
 #include "kto/collect/collector.hpp"
+#include "kto/collect/increment.hpp"
 #include "kto/store/database.hpp"
 #include "kto/util/files.hpp"
 #include "kto/util/secrets.hpp"
@@ -46,6 +47,8 @@ Result<collect::CollectOptions> validate(const CollectArgs& args) {
   auto mode = collect::parse_mode(args.mode);
   if (!mode) return make_error("--mode must be major, all, regions or list", ExitCode::usage);
   options.mode = *mode;
+  options.scope_source = args.mode_set || args.regions_set ? collect::ScopeSource::asked
+                                                           : collect::ScopeSource::default_mode;
   if (options.mode == collect::Mode::regions) {
     if (!args.regions_set)
       return make_error("--mode regions needs --regions, e.g. --regions 1,6,31 (valid: " +
@@ -92,21 +95,28 @@ Result<util::FileLock> take_run_lock(const std::filesystem::path& db_path, bool 
   return held;
 }
 
+// --since last becomes the day of the last successful run; the first night, with none yet, the
+// run collects fully instead. An increment without an asked scope covers what the database holds.
 Result<void> resolve_since(collect::CollectOptions& options, store::Database& db) {
-  if (!options.since || *options.since != "last") return {};
+  if (!options.since) return {};
   if (options.resume) {
     // `--resume --since last` (the nightly idiom): a run to resume brings its own saved options,
-    // so "last" needs no successful run yet.
+    // so "last" needs no successful run yet and the scope is the one it planned.
     auto unfinished = db.latest_resumable_run();
     if (!unfinished) return unfinished.error();
     if (*unfinished) return {};
   }
+  if (*options.since != "last") return collect::resolve_increment_scope(options, db);
   auto last = db.last_successful_run();
   if (!last) return last.error();
-  if (!*last)
-    return make_error("--since last: no successful run yet; run a full collection first or give "
-                      "--since YYYYMMDD",
-                      ExitCode::usage);
+  if (!*last) {
+    // Nothing to increment from: the cron job the README sets up must still start.
+    options.since.reset();
+    options.full_for_since_last = true;
+    spdlog::info("ℹ️ --since last: 성공한 수집이 아직 없어 증분 대신 전체 수집을 합니다 (범위: {})",
+                 collect::scope_text(options));
+    return {};
+  }
   auto started = util::parse_iso8601((*last)->started_at);
   if (!started)
     return make_error("--since last: the last run's start time is unreadable; give --since YYYYMMDD",
@@ -115,7 +125,7 @@ Result<void> resolve_since(collect::CollectOptions& options, store::Database& db
   options.since = util::kst_compact_date(*started);
   spdlog::info("--since last: 마지막 성공 수집 #{} ({}) 이후 변경분을 수집합니다", (*last)->id,
                *options.since);
-  return {};
+  return collect::resolve_increment_scope(options, db);
 }
 
 bool ask_yes_no(const std::string& question) {
@@ -155,8 +165,14 @@ void show_progress(const collect::Progress& p) {
 }  // namespace
 
 void add_collect_options(CLI::App& app, CollectArgs& a) {
-  app.add_option("--mode", a.mode,
-                 "major (서울, 부산, 경기, 제주), all (전국), regions (--regions), list (codes only)")
+  app.add_option_function<std::string>(
+         "--mode",
+         [&a](const std::string& v) {
+           a.mode = v;
+           a.mode_set = true;
+         },
+         "수집 범위: major (서울, 부산, 경기, 제주; 기본값), all (전국), regions (--regions), "
+         "list (코드 목록). --since 증분에서 생략하면 데이터베이스에 있는 지역 전체")
       ->check(CLI::IsMember({"major", "all", "regions", "list"}));
   app.add_option_function<std::string>(
          "--regions",

@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "kto/api/regions.hpp"
+#include "kto/collect/increment.hpp"
 #include "kto/util/secrets.hpp"
 #include "kto/util/time.hpp"
 
@@ -47,6 +48,7 @@ std::string render_collect_summary(const collect::CollectReport& r) {
   o << "배치 ID: " << r.run_id << "\n";
   o << "모드: " << collect::to_string(r.options.mode);
   if (r.options.since) o << " (--since " << *r.options.since << ")";
+  if (auto note = collect::scope_note(r.options); !note.empty()) o << "\n" << note;
   o << "\n시작: " << human_time(r.started_at) << "\n종료: " << human_time(r.finished_at) << "\n";
   o << "상태: " << status_symbol(r.status) << " " << r.status << "\n";
   o << "API 호출: " << thousands(r.api_calls) << "회\n";
@@ -89,6 +91,8 @@ nlohmann::json collect_json(const collect::CollectReport& r) {
           {"mode", collect::to_string(r.options.mode)},
           {"regions", collect::area_codes_for(r.options)},
           {"since", r.options.since ? nlohmann::json(*r.options.since) : nlohmann::json(nullptr)},
+          {"scope_source", collect::to_string(r.options.scope_source)},
+          {"full_for_since_last", r.options.full_for_since_last},
           {"api_calls", r.api_calls},
           {"records", r.records},
           {"stored", r.stored},

@@ -46,6 +46,7 @@ int collect_mode(const GlobalOptions& global, std::ostream& out, const std::stri
                  const std::string& regions = "") {
   CollectArgs args;
   args.mode = mode;
+  args.mode_set = true;
   args.regions = regions;
   args.regions_set = !regions.empty();
   out.flush();

@@ -56,7 +56,9 @@ class Job {
   std::vector<ScopeState> make_states(const std::vector<Scope>& scopes) const;
   void handle_batch(std::vector<ScopeState>& states, std::vector<FetchDone>& batch);
   void handle_failure(ScopeState& state, const FetchDone& done);
-  store::PageWrite page_write(const ScopeState& state, const PageTask& task, const api::Page& page);
+  std::optional<store::PageWrite> page_write(const ScopeState& state, const PageTask& task,
+                                             const api::Page& page);
+  Result<std::optional<int>> sync_item_area(const Scope& scope, util::JsonValue item, int area);
   void page_stored(ScopeState& state, const PageTask& task, const api::Page& page,
                    const store::UpsertStats& stats);
   void dispatch(std::vector<ScopeState>& states, FetchWorkers& workers);
@@ -121,8 +123,25 @@ void Job::halt(std::vector<ScopeState>& states, FetchWorkers& workers) {
   for (const auto& task : workers.drop_queued()) states[task.scope].abandon(task.page_no);
 }
 
-store::PageWrite Job::page_write(const ScopeState& state, const PageTask& task,
-                                 const api::Page& page) {
+// The province a sync-list item is written under, or nullopt when it is not written. A hidden item
+// (showflag 0) comes without its lDong* codes: its stored row, in whatever province, is what it
+// hides, so an item hidden anywhere ends hidden. A shown item is written when the run covers its
+// province.
+Result<std::optional<int>> Job::sync_item_area(const Scope& scope, util::JsonValue item, int area) {
+  if (field(item, "showflag") == "0") {
+    auto stored = m_db.stored_area_code(field(item, "contentid"));
+    if (!stored) return stored.error();
+    if (*stored) return std::optional<int>(**stored != 0 ? **stored : area);
+  }
+  const auto& keep = scope.keep_areas;
+  if (keep.empty() || std::find(keep.begin(), keep.end(), area) != keep.end())
+    return std::optional<int>(area);
+  return std::optional<int>{};
+}
+
+// The rows of a page to write; nullopt when a lookup failed (the page is then not stored).
+std::optional<store::PageWrite> Job::page_write(const ScopeState& state, const PageTask& task,
+                                                const api::Page& page) {
   const Scope& scope = state.scope();
   store::PageWrite write;
   write.run_id = m_report.run_id;
@@ -134,12 +153,22 @@ store::PageWrite Job::page_write(const ScopeState& state, const PageTask& task,
   for (util::JsonValue item : page.items) {
     int area = api::derive_area_code(field(item, "areacode"), field(item, "lDongRegnCd"),
                                      scope.area_code);
-    write.items.push_back({item, area});
-    // Provincial scopes count their rows in finish_phase (with those of earlier attempts).
-    if (scope.area_code == 0) ++m_report.areas[area].collected;
     // Under "since" semantics the answer for day D holds items changed after D.
     if (!scope.day.empty() && field(item, "modifiedtime").substr(0, 8) > scope.day)
       m_since_semantics = true;
+    if (scope.sync_list) {
+      auto written = sync_item_area(scope, item, area);
+      if (!written) {
+        m_report.errors.push_back(written.error().message);
+        m_flags.fatal = true;
+        return std::nullopt;
+      }
+      if (!*written) continue;  // a province the run does not cover
+      area = **written;
+    }
+    write.items.push_back({item, area});
+    // Provincial scopes count their rows in finish_phase (with those of earlier attempts).
+    if (scope.area_code == 0) ++m_report.areas[area].collected;
   }
   return write;
 }
@@ -167,7 +196,12 @@ void Job::handle_batch(std::vector<ScopeState>& states, std::vector<FetchDone>& 
       handle_failure(states[done.task.scope], done);
       continue;
     }
-    writes.push_back(page_write(states[done.task.scope], done.task, done.result.page));
+    auto write = page_write(states[done.task.scope], done.task, done.result.page);
+    if (!write) {
+      states[done.task.scope].fail(done.task.page_no);
+      continue;
+    }
+    writes.push_back(std::move(*write));
     pages.push_back(&done);
   }
   if (pages.empty()) return;

@@ -21,6 +21,21 @@ std::optional<Mode> parse_mode(std::string_view text) {
   return std::nullopt;
 }
 
+const char* to_string(ScopeSource source) {
+  switch (source) {
+    case ScopeSource::asked: return "asked";
+    case ScopeSource::default_mode: return "default";
+    case ScopeSource::database: return "database";
+  }
+  return "asked";
+}
+
+std::optional<ScopeSource> parse_scope_source(std::string_view text) {
+  for (ScopeSource s : {ScopeSource::asked, ScopeSource::default_mode, ScopeSource::database})
+    if (text == to_string(s)) return s;
+  return std::nullopt;
+}
+
 std::vector<int> area_codes_for(const CollectOptions& options) {
   switch (options.mode) {
     case Mode::major: return api::major_area_codes();
@@ -46,7 +61,7 @@ std::vector<Scope> scopes_with(const CollectOptions& options, const std::string&
   auto params = base_params();
   params.insert(params.end(), extra.begin(), extra.end());
   if (options.mode == Mode::all) {
-    out.push_back({prefix + "national", operation, params, 0, sync, ""});
+    out.push_back({prefix + "national", operation, params, 0, sync, "", {}});
     return out;
   }
   for (int code : area_codes_for(options)) {
@@ -54,7 +69,7 @@ std::vector<Scope> scopes_with(const CollectOptions& options, const std::string&
     if (!r) continue;
     auto p = params;
     p.emplace_back("lDongRegnCd", std::string(r->ldong));
-    out.push_back({prefix + "area:" + std::to_string(code), operation, p, code, sync, ""});
+    out.push_back({prefix + "area:" + std::to_string(code), operation, p, code, sync, "", {}});
   }
   return out;
 }
@@ -66,9 +81,14 @@ std::vector<Scope> full_scopes(const CollectOptions& options) {
 }
 
 std::vector<Scope> since_scopes(const CollectOptions& options, const std::string& day) {
-  auto scopes = scopes_with(options, "since:" + day + ":", "areaBasedSyncList2",
+  CollectOptions national = options;
+  national.mode = Mode::all;
+  auto scopes = scopes_with(national, "since:" + day + ":", "areaBasedSyncList2",
                             {{"modifiedtime", day}}, true);
-  for (auto& s : scopes) s.day = day;
+  for (auto& s : scopes) {
+    s.day = day;
+    if (options.mode != Mode::all) s.keep_areas = area_codes_for(options);
+  }
   return scopes;
 }
 

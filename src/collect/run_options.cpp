@@ -27,6 +27,10 @@ std::optional<Restored> options_from_json(const std::string& text, const Collect
   if (j.contains("since") && j["since"].is_string()) r.options.since = j["since"].get<std::string>();
   else r.options.since.reset();
   r.days = j.value("days", std::vector<std::string>{});
+  // Options saved before these fields existed: an asked scope, not a first-night fallback.
+  r.options.scope_source =
+      parse_scope_source(j.value("scope_source", std::string{})).value_or(ScopeSource::asked);
+  r.options.full_for_since_last = j.value("full_for_since_last", false);
   return r;
 }
 
@@ -65,7 +69,9 @@ std::string options_to_json(const CollectOptions& options, const std::vector<std
   nlohmann::json j{{"mode", to_string(options.mode)},
                    {"regions", options.regions},
                    {"page_size", options.page_size},
-                   {"days", days}};
+                   {"days", days},
+                   {"scope_source", to_string(options.scope_source)},
+                   {"full_for_since_last", options.full_for_since_last}};
   j["since"] = options.since ? nlohmann::json(*options.since) : nlohmann::json(nullptr);
   return j.dump();
 }

@@ -220,6 +220,31 @@ Result<std::optional<RunRecord>> Database::last_successful_run() {
   return one_run(sql, 0);
 }
 
+Result<std::vector<RunRecord>> Database::successful_runs() {
+  static const std::string sql = std::string("SELECT ") + k_run_columns +
+                                 " FROM collection_runs WHERE status = 'success' ORDER BY id";
+  auto stmt = statement(sql);
+  if (!stmt) return stmt.error();
+  StmtGuard guard(*stmt);
+  std::vector<RunRecord> out;
+  int rc = SQLITE_ROW;
+  while ((rc = sqlite3_step(*stmt)) == SQLITE_ROW) out.push_back(read_run(*stmt));
+  if (rc != SQLITE_DONE) return error(rc, "reading the runs");
+  return out;
+}
+
+Result<std::optional<int>> Database::stored_area_code(std::string_view contentid) {
+  static const std::string sql = "SELECT area_code FROM restaurants WHERE contentid = ?";
+  auto stmt = statement(sql);
+  if (!stmt) return stmt.error();
+  StmtGuard guard(*stmt);
+  bind_view(*stmt, 1, contentid);
+  int rc = sqlite3_step(*stmt);
+  if (rc == SQLITE_DONE) return std::optional<int>{};
+  if (rc != SQLITE_ROW) return error(rc, "looking up item " + std::string(contentid));
+  return std::optional<int>{sqlite3_column_int(*stmt, 0)};
+}
+
 Result<std::vector<PageCheckpoint>> Database::checkpoints(std::int64_t run_id) {
   static const std::string sql =
       "SELECT scope, page_size, page_no, total_count, rows FROM run_pages WHERE run_id = ? "

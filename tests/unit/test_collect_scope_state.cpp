@@ -7,7 +7,7 @@ using namespace kto::collect;
 using kto::collect::detail::ScopeState;
 
 namespace {
-Scope seoul() { return {"area:1", "areaBasedList2", {}, 1, false, ""}; }
+Scope seoul() { return {"area:1", "areaBasedList2", {}, 1, false, "", {}}; }
 }  // namespace
 
 TEST(CollectScopeState, AsksPageOneThenPagesByTotalCount) {

@@ -13,6 +13,7 @@ namespace kto::cli {
 
 struct CollectArgs {
   std::string mode = "major";
+  bool mode_set = false;  // --mode given (an increment without it covers what the database holds)
   std::string regions;
   bool regions_set = false;
   int page_size = 1000;

@@ -13,6 +13,7 @@
 #include <ostream>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kto/util/json_view.hpp"
@@ -80,6 +81,10 @@ class Database {
   // goes back to an old cut-off run once a later one has succeeded.
   Result<std::optional<RunRecord>> latest_resumable_run();
   Result<std::optional<RunRecord>> last_successful_run();
+  Result<std::vector<RunRecord>> successful_runs();  // oldest first
+
+  // The province (area_code) of the stored row of contentid; nullopt when no row has it.
+  Result<std::optional<int>> stored_area_code(std::string_view contentid);
 
   // One transaction: upsert every item, record the checkpoint.
   Result<UpsertStats> write_page(const PageWrite& page);
