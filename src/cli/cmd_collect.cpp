@@ -40,8 +40,11 @@ int fail(const Error& error) {
   return static_cast<int>(error.exit_code);
 }
 
+// The service's largest page (tourapi.md): a bigger numOfRows is answered with an empty body.
+constexpr int k_max_page_size = 1000;
+
 // Checks every flag before anything is opened or called.
-Result<collect::CollectOptions> validate(const CollectArgs& args) {
+Result<collect::CollectOptions> validate(const CollectArgs& args, const util::Clock& clock) {
   collect::CollectOptions options;
   auto mode = collect::parse_mode(args.mode);
   if (!mode) return make_error("--mode must be major, all, regions or list", ExitCode::usage);
@@ -57,12 +60,22 @@ Result<collect::CollectOptions> validate(const CollectArgs& args) {
   } else if (args.regions_set) {
     return make_error("--regions is only used with --mode regions", ExitCode::usage);
   }
+  if (args.page_size < 1 || args.page_size > k_max_page_size)
+    return make_error("--page-size " + std::to_string(args.page_size) +
+                          ": 1부터 1000 사이로 주세요 (서비스는 한 번에 최대 1,000건을 줍니다)",
+                      ExitCode::usage);
   options.page_size = args.page_size;
   options.concurrency = args.concurrency;
   options.resume = args.resume;
   if (!args.since.empty()) {
     if (args.since != "last" && !util::parse_compact_date_kst(args.since))
       return make_error("--since '" + args.since + "' is not a date: use YYYYMMDD or 'last'",
+                        ExitCode::usage);
+    // YYYYMMDD compares as text; a day after today (KST) has no changes to read yet.
+    const std::string today = util::kst_compact_date(clock.now());
+    if (args.since != "last" && args.since > today)
+      return make_error("--since " + args.since + "은(는) 미래 날짜입니다 (오늘은 " + today +
+                            " KST): 오늘이나 그 이전 날짜, 또는 'last'를 주세요",
                         ExitCode::usage);
     options.since = args.since;
   }
@@ -166,8 +179,8 @@ void add_collect_options(CLI::App& app, CollectArgs& a) {
          },
          "area codes for --mode regions, e.g. 1,6,31 ('collector regions' lists them)")
       ->type_name("CODES");
-  app.add_option("--page-size", a.page_size, "rows per call (default 1000, the largest page)")
-      ->check(CLI::Range(1, 10000));
+  app.add_option("--page-size", a.page_size,
+                 "호출 한 번에 받을 행 수, 1~1000 (기본 1000: 서비스의 최대)");
   app.add_option("--concurrency", a.concurrency,
                  "pages fetched at once (default: from the number of usable keys)")
       ->check(CLI::Range(1, 32));
@@ -181,7 +194,7 @@ void add_collect_options(CLI::App& app, CollectArgs& a) {
 }
 
 int run_collect(const GlobalOptions& global, CollectArgs args) {
-  auto options = validate(args);
+  auto options = validate(args, util::system_clock());
   if (!options) return fail(options.error());
   if (options->mode == collect::Mode::list) return run_regions(global);
 

@@ -17,6 +17,19 @@ std::string kst_day(std::chrono::hours offset) {
   return kto::util::kst_compact_date(kto::util::SystemClock().now() + offset);
 }
 
+long long sim_calls(const SimServer& sim) { return sim.stats()["calls"].get<long long>(); }
+
+long long dataset_restaurants(const SimServer& sim) {
+  return sim.stats()["dataset"]["restaurants"].get<long long>();
+}
+
+long long run_records(const CliRunner& cli) {
+  if (!std::filesystem::exists(db_path(cli))) return 0;
+  ReadDb db(db_path(cli));
+  auto r = db.query("SELECT COUNT(*) FROM collection_runs");
+  return r.empty() ? 0 : std::stoll(r[0][0]);
+}
+
 void exec_sql(const CliRunner& cli, const std::string& sql) {
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(db_path(cli).c_str(), &db), SQLITE_OK);
@@ -25,6 +38,10 @@ void exec_sql(const CliRunner& cli, const std::string& sql) {
       << (message ? message : "");
   sqlite3_free(message);
   sqlite3_close(db);
+}
+
+std::size_t line_count(const std::string& text) {
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
 }
 
 // A national listing of 1,625 restaurants cut off after its first page of 100: key A, the only
@@ -43,6 +60,54 @@ nlohmann::json cut_off_national_run(CliRunner& cli) {
 
 nlohmann::json small_dataset() {
   return {{"per_province", {{"11", 1200}, {"26", 425}}}, {"other_types", 0}, {"hidden", 0}};
+}
+
+// ---- point 12: --page-size --------------------------------------------------------------------
+
+TEST(UserReport, PageSizeOutsideOneToOneThousandIsAUsageErrorBeforeAnything) {
+  CliRunner cli({k_key_a});  // nothing listens: a call would fail loudly
+  for (const char* size : {"1001", "2000", "0"}) {
+    auto r = cli.run({"collect", "--page-size", size});
+    EXPECT_EQ(r.exit_code, 2) << size << ": " << r.out << r.err;
+    EXPECT_EQ(line_count(r.err), 1u) << r.err;
+    EXPECT_TRUE(contains(r.err, "--page-size " + std::string(size))) << r.err;
+    EXPECT_TRUE(contains(r.err, "1부터 1000 사이")) << r.err;
+    EXPECT_TRUE(r.out.empty()) << r.out;
+  }
+  EXPECT_FALSE(std::filesystem::exists(db_path(cli)));
+}
+
+TEST(UserReport, PageSizeOfOneThousandIsTaken) {
+  SimServer sim({{"dataset", small_dataset()}});
+  CliRunner cli({k_key_a}, sim.base_url());
+  auto report = cli.run_json({"--mode", "regions", "--regions", "6", "--page-size", "1000"});
+  EXPECT_EQ(report["status"], "success") << report.dump();
+  EXPECT_EQ(report["api_calls"], 1);
+}
+
+// ---- point 10: --since in the future ----------------------------------------------------------
+
+TEST(UserReport, SinceInTheFutureIsAUsageErrorWithNoCallAndNoRunRecord) {
+  SimServer sim({{"dataset", small_dataset()}});
+  CliRunner cli({k_key_a}, sim.base_url());
+  const std::string tomorrow = kst_day(std::chrono::hours(24));
+  for (std::vector<std::string> args :
+       {std::vector<std::string>{"collect", "--since", tomorrow},
+        std::vector<std::string>{"collect", "--resume", "--since", tomorrow, "--mode", "all"}}) {
+    auto r = cli.run(args);
+    EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+    EXPECT_EQ(line_count(r.err), 1u) << r.err;
+    EXPECT_TRUE(contains(r.err, "--since " + tomorrow)) << r.err;
+    EXPECT_TRUE(contains(r.err, "미래 날짜")) << r.err;
+    EXPECT_FALSE(contains(r.err, "--resume")) << "no advice to resume a run that never was";
+  }
+  EXPECT_EQ(sim_calls(sim), 0);
+  EXPECT_EQ(run_records(cli), 0);
+
+  // Today is not the future.
+  auto today = cli.run_json({"collect", "--mode", "regions", "--regions", "6", "--since",
+                             kst_day(std::chrono::hours(0))});
+  EXPECT_EQ(today["status"], "success") << today.dump();
 }
 
 // ---- point 4: the report ----------------------------------------------------------------------
