@@ -110,6 +110,62 @@ TEST(UserReport, SinceInTheFutureIsAUsageErrorWithNoCallAndNoRunRecord) {
   EXPECT_EQ(today["status"], "success") << today.dump();
 }
 
+// ---- point 11: --resume and the scope asked for ------------------------------------------------
+
+TEST(UserReport, ResumeRefusesAnotherScopeNamingTheUnfinishedRun) {
+  SimServer sim({{"dataset", small_dataset()},
+                 {"keys", {{k_key_a, {{"daily_quota", 1}}}, {k_key_b, {{"status", "valid"}}}}}});
+  CliRunner cli({k_key_a, k_key_b}, sim.base_url());
+  cli.env()["KTO_API_KEY"] = k_key_a;
+  auto first = cli.run_json({"--mode", "regions", "--regions", "1", "--page-size", "500",
+                             "--concurrency", "1"}, 3);
+  ASSERT_EQ(first["status"], "no_keys") << first.dump();
+  const std::string id = std::to_string(first["run_id"].get<long long>());
+  cli.env()["KTO_API_KEY"] = k_key_a + "," + k_key_b;
+  sim.reset_stats();
+
+  for (std::vector<std::string> asked :
+       {std::vector<std::string>{"--mode", "regions", "--regions", "6"},
+        std::vector<std::string>{"--mode", "all"}, std::vector<std::string>{"--mode", "major"}}) {
+    asked.insert(asked.begin(), {"collect", "--resume"});
+    auto r = cli.run(asked);
+    EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+    EXPECT_EQ(line_count(r.err), 1u) << r.err;
+    EXPECT_TRUE(contains(r.err, "#" + id)) << r.err;
+    EXPECT_TRUE(contains(r.err, "모드 regions (서울(1))")) << r.err;
+    EXPECT_TRUE(contains(r.err, "--resume 없이")) << r.err;
+  }
+  EXPECT_EQ(sim_calls(sim), 0);
+
+  // The matching scope resumes it, and the log (stderr without --json) says what runs.
+  auto same = cli.run({"collect", "--resume", "--mode", "regions", "--regions", "1"});
+  ASSERT_EQ(same.exit_code, 0) << same.err;
+  EXPECT_TRUE(contains(same.out, "배치 ID: " + id + "\n")) << same.out;
+  EXPECT_TRUE(contains(same.out, "  서울 (1): 1,200/1,200건 ✅")) << same.out;
+  EXPECT_TRUE(contains(same.err, "수집 재개: 수집 #" + id + " (모드 regions (서울(1))")) << same.err;
+}
+
+TEST(UserReport, ResumeWithoutAScopeResumesAnAllRunAndSaysSo) {
+  SimServer sim({{"dataset", small_dataset()},
+                 {"keys", {{k_key_a, {{"daily_quota", 1}}}, {k_key_b, {{"status", "valid"}}}}}});
+  CliRunner cli({k_key_a, k_key_b}, sim.base_url());
+  auto first = cut_off_national_run(cli);
+  ASSERT_EQ(first["status"], "no_keys") << first.dump();
+  cli.env()["KTO_API_KEY"] = k_key_a + "," + k_key_b;
+
+  // The nightly line: no scope, --since last, and no successful run yet. The log (stderr without
+  // --json) names the run and its real mode.
+  auto r = cli.run({"collect", "--resume", "--since", "last"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string id = std::to_string(first["run_id"].get<long long>());
+  EXPECT_TRUE(contains(r.out, "배치 ID: " + id + "\n")) << r.out;
+  EXPECT_TRUE(contains(r.out, "모드: all\n")) << r.out;
+  EXPECT_TRUE(contains(r.out, "전국: 1,625/1,625건 ✅")) << r.out;
+  EXPECT_EQ(dataset_restaurants(sim), 1625);
+  EXPECT_TRUE(contains(r.err, "수집 재개: 수집 #" + id + " (모드 all (전국)")) << r.err;
+  EXPECT_FALSE(contains(r.err, "모드 major")) << r.err;
+}
+
 // ---- point 4: the report ----------------------------------------------------------------------
 
 TEST(UserReport, AnIncrementThatSucceededReadsAsCompleteChangesWithoutTotals) {

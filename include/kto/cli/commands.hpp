@@ -13,6 +13,7 @@ namespace kto::cli {
 
 struct CollectArgs {
   std::string mode = "major";
+  bool mode_set = false;  // --mode given (with --resume, a scope that must match the unfinished run)
   std::string regions;
   bool regions_set = false;
   int page_size = 1000;
