@@ -18,15 +18,23 @@ namespace {
 
 constexpr int k_rows = 1000;
 
-// changed: every title of the page differs from the plain page's, so each row is an update.
+// Inserts text after every occurrence of a field's opening ("title":") in a page's text.
+void prefix_values(std::string& body, const std::string& field, const std::string& text) {
+  const std::string opening = "\"" + field + "\":\"";
+  for (auto at = body.find(opening); at != std::string::npos; at = body.find(opening, at + 1))
+    body.insert(at + opening.size(), text);
+}
+
+// changed: every item of the page has another title and modifiedtime than the plain page's (as
+// the service marks a change), so each row is an update.
 kto::api::Page parse_page(long first_contentid, bool changed = false) {
   kto::api::HttpResponse response;
   response.status = 200;
   response.body = kto::bench::page_body(k_rows, first_contentid);
-  if (changed)
-    for (auto at = response.body.find("\"title\":\""); at != std::string::npos;
-         at = response.body.find("\"title\":\"", at + 1))
-      response.body.insert(at + 9, "~");
+  if (changed) {
+    prefix_values(response.body, "title", "~");
+    prefix_values(response.body, "modifiedtime", "9");
+  }
   kto::api::Page page;
   if (!kto::api::classify(response, &page).ok()) throw std::runtime_error("the page did not parse");
   return page;

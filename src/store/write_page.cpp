@@ -110,9 +110,12 @@ std::string changed_condition(bool sync) {
                  "restaurants.hidden = 0 OR (restaurants.area_code = 0 AND excluded.area_code <> 0) "
                  "ELSE " + shown + " END"
            : shown;
+  // A new non-blank modifiedtime is a change under both statements (even for a hidden item) and is
+  // how the service marks one: a changed row is then settled by one more comparison.
   return "CASE WHEN excluded.raw_json = restaurants.raw_json AND excluded.area_code = "
-         "restaurants.area_code AND excluded.hidden = restaurants.hidden THEN 0 ELSE " +
-         detail + " END";
+         "restaurants.area_code AND excluded.hidden = restaurants.hidden THEN 0 "
+         "WHEN excluded.modifiedtime <> '' AND excluded.modifiedtime IS NOT restaurants.modifiedtime "
+         "THEN 1 ELSE " + detail + " END";
 }
 
 // One row, new or stored. sync: the statement for sync-list pages, where a hidden item must not
