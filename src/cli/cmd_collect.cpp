@@ -2,6 +2,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
@@ -41,8 +42,11 @@ int fail(const Error& error) {
   return static_cast<int>(error.exit_code);
 }
 
+// The service's largest page (tourapi.md): a bigger numOfRows is answered with an empty body.
+constexpr int k_max_page_size = 1000;
+
 // Checks every flag before anything is opened or called.
-Result<collect::CollectOptions> validate(const CollectArgs& args) {
+Result<collect::CollectOptions> validate(const CollectArgs& args, const util::Clock& clock) {
   collect::CollectOptions options;
   auto mode = collect::parse_mode(args.mode);
   if (!mode) return make_error("--mode must be major, all, regions or list", ExitCode::usage);
@@ -60,6 +64,10 @@ Result<collect::CollectOptions> validate(const CollectArgs& args) {
   } else if (args.regions_set) {
     return make_error("--regions is only used with --mode regions", ExitCode::usage);
   }
+  if (args.page_size < 1 || args.page_size > k_max_page_size)
+    return make_error("--page-size " + std::to_string(args.page_size) +
+                          ": 1부터 1000 사이로 주세요 (서비스는 한 번에 최대 1,000건을 줍니다)",
+                      ExitCode::usage);
   options.page_size = args.page_size;
   options.concurrency = args.concurrency;
   options.resume = args.resume;
@@ -67,9 +75,90 @@ Result<collect::CollectOptions> validate(const CollectArgs& args) {
     if (args.since != "last" && !util::parse_compact_date_kst(args.since))
       return make_error("--since '" + args.since + "' is not a date: use YYYYMMDD or 'last'",
                         ExitCode::usage);
+    // YYYYMMDD compares as text; a day after today (KST) has no changes to read yet.
+    const std::string today = util::kst_compact_date(clock.now());
+    if (args.since != "last" && args.since > today)
+      return make_error("--since " + args.since + "은(는) 미래 날짜입니다 (오늘은 " + today +
+                            " KST): 오늘이나 그 이전 날짜, 또는 'last'를 주세요",
+                        ExitCode::usage);
     options.since = args.since;
   }
   return options;
+}
+
+// "all (전국)", "major (서울, 부산, 경기, 제주)", "regions (서울(1), 부산(6))".
+std::string scope_text(const std::string& mode, const std::vector<int>& codes) {
+  if (mode == "all") return "모드 all (전국)";
+  std::string names;
+  for (int code : codes) {
+    const api::Region* r = api::find_region(code);
+    names += (names.empty() ? "" : ", ") + (r ? std::string(r->name) : std::string("?")) + "(" +
+             std::to_string(code) + ")";
+  }
+  return "모드 " + mode + " (" + names + ")";
+}
+
+std::vector<int> codes_of(const std::string& regions_text) {
+  std::vector<int> codes;
+  std::size_t start = 0;
+  while (start < regions_text.size()) {
+    std::size_t end = regions_text.find(',', start);
+    if (end == std::string::npos) end = regions_text.size();
+    try {
+      codes.push_back(std::stoi(regions_text.substr(start, end - start)));
+    } catch (const std::exception&) {
+      // A damaged record: its scope then matches nothing asked, which is refused, not guessed.
+    }
+    start = end + 1;
+  }
+  return codes;
+}
+
+// With --resume, the newest unfinished run is what runs. A scope asked for (--mode, --regions)
+// that covers other provinces is refused rather than silently replaced by that run's; no scope
+// asked means "whatever is unfinished" (the nightly `--resume --since last`). --since is not a
+// scope: a resumed run keeps its own window (a full run's covers any day's changes).
+Result<std::optional<store::RunRecord>> run_to_resume(const CollectArgs& args,
+                                                      const collect::CollectOptions& options,
+                                                      store::Database& db) {
+  if (!options.resume) return std::optional<store::RunRecord>{};
+  auto unfinished = db.latest_resumable_run();
+  if (!unfinished) return unfinished.error();
+  if (!*unfinished || (!args.mode_set && !args.regions_set)) return *unfinished;
+  const store::RunRecord& run = **unfinished;
+  auto asked = collect::area_codes_for(options);
+  auto held = codes_of(run.regions);
+  std::sort(asked.begin(), asked.end());
+  std::sort(held.begin(), held.end());
+  if (asked == held) return *unfinished;
+  return make_error("--resume: 끝나지 않은 수집 #" + std::to_string(run.id) + "은(는) " +
+                        scope_text(run.mode, codes_of(run.regions)) + "인데 " +
+                        scope_text(collect::to_string(options.mode), collect::area_codes_for(options)) +
+                        "을(를) 요청했습니다. 그 수집을 이어가려면 --mode/--regions 없이(또는 같은 범위로) "
+                        "--resume을, 요청한 범위를 새로 수집하려면 --resume 없이 실행하세요",
+                    ExitCode::usage);
+}
+
+// The log's first line says what really runs: a resumed run's own scope, not the flags'.
+void log_start(const collect::CollectOptions& options,
+               const std::optional<store::RunRecord>& resumed) {
+  if (resumed) {
+    auto saved = nlohmann::json::parse(resumed->options, nullptr, false);
+    std::string window;
+    if (saved.is_object() && saved.contains("since") && saved["since"].is_string())
+      window = " 변경분 (--since " + saved["since"].get<std::string>() + ")";
+    spdlog::info("🚀 음식점 수집 재개: 수집 #{} ({}{}, 시작 {})", resumed->id,
+                 scope_text(resumed->mode, codes_of(resumed->regions)), window,
+                 resumed->started_at);
+    if (options.since && *options.since != "last")
+      spdlog::info("ℹ️ --since {}는 이번에는 쓰지 않습니다: 끝나지 않은 수집 #{}을(를) 그 범위대로 "
+                   "마칩니다",
+                   *options.since, resumed->id);
+    return;
+  }
+  spdlog::info("🚀 음식점 수집 시작: {}{}",
+               scope_text(collect::to_string(options.mode), collect::area_codes_for(options)),
+               options.since ? " 변경분 (--since " + *options.since + ")" : std::string());
 }
 
 Result<util::FileLock> take_run_lock(const std::filesystem::path& db_path, bool wait,
@@ -182,12 +271,13 @@ void add_collect_options(CLI::App& app, CollectArgs& a) {
          },
          "area codes for --mode regions, e.g. 1,6,31 ('collector regions' lists them)")
       ->type_name("CODES");
-  app.add_option("--page-size", a.page_size, "rows per call (default 1000, the largest page)")
-      ->check(CLI::Range(1, 10000));
+  app.add_option("--page-size", a.page_size,
+                 "호출 한 번에 받을 행 수, 1~1000 (기본 1000: 서비스의 최대)");
   app.add_option("--concurrency", a.concurrency,
                  "pages fetched at once (default: from the number of usable keys)")
       ->check(CLI::Range(1, 32));
-  app.add_flag("--resume", a.resume, "go on with the newest unfinished run, skipping done pages");
+  app.add_flag("--resume", a.resume,
+               "끝나지 않은 최근 수집을 그 범위(모드, 지역)대로 이어서 수집 (받은 페이지는 건너뜀)");
   app.add_option("--since", a.since,
                  "increment: items changed since YYYYMMDD, or 'last' (the last successful run)")
       ->type_name("DATE");
@@ -197,7 +287,7 @@ void add_collect_options(CLI::App& app, CollectArgs& a) {
 }
 
 int run_collect(const GlobalOptions& global, CollectArgs args) {
-  auto options = validate(args);
+  auto options = validate(args, util::system_clock());
   if (!options) return fail(options.error());
   if (options->mode == collect::Mode::list) return run_regions(global);
 
@@ -207,6 +297,8 @@ int run_collect(const GlobalOptions& global, CollectArgs args) {
   if (!lock) return fail(lock.error());
   auto db = store::Database::open(ctx->settings.db_path);
   if (!db) return fail(db.error());
+  auto resumed = run_to_resume(args, *options, **db);
+  if (!resumed) return fail(resumed.error());
   if (auto ok = resolve_since(*options, **db); !ok) return fail(ok.error());
 
   std::string operation = options->since ? "areaBasedSyncList2" : "areaBasedList2";
@@ -217,8 +309,7 @@ int run_collect(const GlobalOptions& global, CollectArgs args) {
   collect::Collector collector(*ctx->client, **db, *ctx->pool, *ctx->clock);
   bool progress = util::stdout_is_tty() && util::stderr_is_tty() && !global.json && !global.quiet;
   if (progress) collector.on_progress(show_progress);
-  spdlog::info("🚀 음식점 수집 시작: 모드 {}{}", collect::to_string(options->mode),
-               options->resume ? " (재개)" : "");
+  log_start(*options, *resumed);
   auto report = collector.run(*options, g_stop);
   if (progress) std::fputs("\r\033[K", stderr);
   if (report.status == "interrupted")

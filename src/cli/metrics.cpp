@@ -79,8 +79,17 @@ void key_metrics(std::string& out, const keys::KeyPool& pool) {
 
 void run_metrics(std::string& out, const collect::CollectReport& report, const util::Clock& clock,
                  const std::optional<std::string>& previous_success) {
-  gauge(out, "kto_run_records", "Rows received by the last run.",
+  gauge(out, "kto_run_records",
+        "Rows received by the last run (a resumed run: with its earlier attempts).",
         static_cast<double>(report.records));
+  gauge(out, "kto_run_received", "Rows received by the last invocation alone.",
+        static_cast<double>(report.records - report.earlier_records));
+  header(out, "kto_run_rows", "gauge",
+         "Rows the last invocation received, by what the store did: inserted, updated (content "
+         "changed), unchanged.");
+  out += fmt::format("kto_run_rows{{result=\"inserted\"}} {}\n", report.inserted);
+  out += fmt::format("kto_run_rows{{result=\"updated\"}} {}\n", report.updated);
+  out += fmt::format("kto_run_rows{{result=\"unchanged\"}} {}\n", report.unchanged);
   gauge(out, "kto_run_api_calls", "HTTP calls made by the last run.",
         static_cast<double>(report.api_calls));
   header(out, "kto_run_status", "gauge", "1 for the last run's status, 0 for the others.");

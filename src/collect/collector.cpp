@@ -178,6 +178,7 @@ void Job::page_stored(ScopeState& state, const PageTask& task, const api::Page& 
   m_report.records += static_cast<long long>(page.items.size());
   m_report.inserted += stats.inserted;
   m_report.updated += stats.updated;
+  m_report.unchanged += stats.unchanged;
   m_report.hidden += stats.hidden;
   m_report.stored += stats.inserted + stats.updated;
   state.finish(task.page_no, task.page_size, static_cast<int>(page.items.size()), page.total_count);
@@ -284,6 +285,11 @@ void Job::finish_phase(const std::vector<ScopeState>& states) {
       area.total_count += s.total().value_or(0);
       area.collected += s.rows();
       area.complete = s.complete();
+      area.total_known = s.total().has_value();
+    } else if (s.scope().day.empty()) {
+      // The national listing: its totalCount is the country's, whatever part of it was received.
+      m_report.national = AreaResult{s.total().value_or(0), s.rows(), s.complete(),
+                                     s.total().has_value()};
     }
   }
   m_flags.complete = all_complete;

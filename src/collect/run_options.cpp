@@ -51,6 +51,9 @@ Result<PreparedRun> resume(store::Database& db, const store::RunRecord& run,
   report.run_id = run.id;
   report.api_calls = run.api_calls;
   report.records = run.records;
+  report.resumed = true;
+  report.earlier_api_calls = run.api_calls;
+  report.earlier_records = run.records;
   report.started_at = run.started_at;
   spdlog::info("🔄 수집 #{} 재개 ({}): 완료된 페이지 {}개는 다시 받지 않습니다", run.id,
                run.mode, prepared.checkpoints.size());
@@ -106,11 +109,23 @@ void finish_run(store::Database& db, CollectReport& report, const RunFlags& flag
                 const util::Clock& clock) {
   settle_status(report, flags);
   if (report.options.mode == Mode::all && !report.options.since && report.run_id != 0) {
-    // One national listing: the rows' provinces come from the stored rows themselves.
+    // One national listing: the rows' provinces come from the stored rows themselves. Only a
+    // listing read to the end tells a province's total; the country's is in report.national.
     if (auto counts = db.count_by_area()) {
       report.areas.clear();
       for (const auto& [code, n] : *counts)
-        report.areas[code] = {n, n, flags.complete};
+        report.areas[code] = {flags.complete ? n : 0, n, flags.complete, flags.complete};
+    }
+  }
+  if (report.options.since) {
+    // An increment's provinces have changes, not totals: each is complete when every day of the
+    // window was read through, and a province without changes is listed with 0.
+    for (int code : area_codes_for(report.options)) report.areas.try_emplace(code);
+    for (auto& entry : report.areas) {
+      AreaResult& area = entry.second;
+      area.total_count = 0;
+      area.total_known = false;
+      area.complete = flags.complete && !flags.interrupted && !flags.no_keys && !flags.fatal;
     }
   }
   report.finished_at = util::format_iso_kst(clock.now());

@@ -33,6 +33,13 @@ RunRecord read_run(sqlite3_stmt* stmt) {
   return run;
 }
 
+// kto_note_change(changed): counts a true argument in the counter it was registered with and
+// returns 0, so the upsert can add it to a column without changing the row.
+void note_change(sqlite3_context* ctx, int, sqlite3_value** args) {
+  if (sqlite3_value_int(args[0]) != 0) ++*static_cast<long long*>(sqlite3_user_data(ctx));
+  sqlite3_result_int(ctx, 0);
+}
+
 }  // namespace
 
 Error sqlite_error(sqlite3* db, int rc, const fs::path& file, const std::string& doing) {
@@ -77,6 +84,12 @@ Result<std::unique_ptr<Database>> Database::open(const fs::path& path) {
   if (rc != SQLITE_OK) return db->error(rc, "opening it");
   sqlite3_extended_result_codes(raw, 1);
   sqlite3_busy_timeout(raw, k_busy_timeout_ms);
+  // The upsert calls kto_note_change(changed) in its DO UPDATE (write_page.cpp): the one place that
+  // sees the stored row and the new one together, at no extra lookup. Direct-only: no schema,
+  // view or trigger of a file may call it.
+  rc = sqlite3_create_function_v2(raw, "kto_note_change", 1, SQLITE_UTF8 | SQLITE_DIRECTONLY,
+                                  &db->m_changed_rows, note_change, nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return db->error(rc, "opening it");
   // Nothing may be written (not even the WAL switch, which rewrites the header) before we know
   // the file is an SQLite database of ours or a new one.
   if (auto ours = check_is_ours(raw, path); !ours) return ours.error();

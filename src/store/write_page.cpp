@@ -88,6 +88,36 @@ std::string columns_and_values(int rows) {
 // writes of the whole run).
 std::string build_insert_sql(int rows) { return "INSERT OR FAIL INTO " + columns_and_values(rows); }
 
+// Whether the upsert's DO UPDATE changes what a stored row says (its fields, province or hidden
+// flag): a row seen again as it was is unchanged, not updated. An identical raw_json (with the
+// same province and flag) settles it at once (CASE evaluates lazily): the nightly case. showflag
+// is left out: the listing does not send it, and hidden already says what it means. A hidden sync
+// item changes only the fields it does not leave blank (see build_upsert_sql).
+std::string changed_condition(bool sync) {
+  std::string plain;
+  std::string hidden_item;
+  for (std::size_t i = 0; i < k_item_columns.size(); ++i) {
+    if (i == k_contentid || i == k_showflag) continue;
+    const std::string col = k_item_columns[i].column;
+    plain += "excluded." + col + " IS NOT restaurants." + col + " OR ";
+    hidden_item += "(NULLIF(excluded." + col + ", '') IS NOT NULL AND excluded." + col +
+                   " IS NOT restaurants." + col + ") OR ";
+  }
+  const std::string shown =
+      plain + "excluded.area_code IS NOT restaurants.area_code OR restaurants.hidden <> 0";
+  const std::string detail =
+      sync ? "CASE WHEN excluded.hidden = 1 THEN " + hidden_item +
+                 "restaurants.hidden = 0 OR (restaurants.area_code = 0 AND excluded.area_code <> 0) "
+                 "ELSE " + shown + " END"
+           : shown;
+  // A new non-blank modifiedtime is a change under both statements (even for a hidden item) and is
+  // how the service marks one: a changed row is then settled by one more comparison.
+  return "CASE WHEN excluded.raw_json = restaurants.raw_json AND excluded.area_code = "
+         "restaurants.area_code AND excluded.hidden = restaurants.hidden THEN 0 "
+         "WHEN excluded.modifiedtime <> '' AND excluded.modifiedtime IS NOT restaurants.modifiedtime "
+         "THEN 1 ELSE " + detail + " END";
+}
+
 // One row, new or stored. sync: the statement for sync-list pages, where a hidden item must not
 // erase what the row knew. A listing page never hides (hidden is always 0), so its statement skips
 // those CASEs: the nightly run rewrites every row, and 26 fewer expressions a row is a measurable
@@ -109,11 +139,13 @@ std::string build_upsert_sql(bool sync) {
       sync ? "area_code = CASE WHEN excluded.hidden = 1 AND restaurants.area_code <> 0 "
              "THEN restaurants.area_code ELSE excluded.area_code END, "
            : "area_code = excluded.area_code, ";
-  // first_seen_at is left out of the update: it keeps the day the item was first listed.
+  // first_seen_at is left out of the update: it keeps the day the item was first listed. The
+  // update always runs (last_seen_at moves), and kto_note_change, adding 0 to hidden, tells the
+  // store whether the row's content changed.
   return "INSERT INTO " + columns_and_values(1) + " ON CONFLICT(contentid) DO UPDATE SET " +
          updates + area_code +
          "raw_json = excluded.raw_json, last_seen_at = excluded.last_seen_at, "
-         "hidden = excluded.hidden";
+         "hidden = excluded.hidden + kto_note_change(" + changed_condition(sync) + ")";
 }
 
 // The column of an item's field, or -1 for a field the table has no column for. The search starts
@@ -295,7 +327,8 @@ Result<UpsertStats> Database::upsert_items(const PageWrite& page) {
     return inserted;
   };
 
-  // Writes the waiting rows first … waiting - 1, counting each as inserted, updated and hidden.
+  // Writes the waiting rows first … waiting - 1, counting each as inserted, updated (its content
+  // changed) or unchanged, and as hidden.
   auto flush = [&](std::size_t first, std::size_t waiting) -> Result<void> {
     for (std::size_t r = first; r < waiting; ++r)
       if (is_hidden(page, values[r])) ++stats.hidden;
@@ -308,9 +341,11 @@ Result<UpsertStats> Database::upsert_items(const PageWrite& page) {
       rows_are_new = false;  // the rest of the page, from the stored row on, one by one
     }
     for (std::size_t r = first; r < waiting; ++r) {
+      const long long changed_before = m_changed_rows;
       auto inserted = write_rows(one_row, r, 1);
       if (!inserted) return inserted.error();
-      ++(*inserted != 0 ? stats.inserted : stats.updated);
+      if (*inserted != 0) ++stats.inserted;
+      else ++(m_changed_rows != changed_before ? stats.updated : stats.unchanged);
     }
     return {};
   };

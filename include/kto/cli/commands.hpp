@@ -13,7 +13,8 @@ namespace kto::cli {
 
 struct CollectArgs {
   std::string mode = "major";
-  bool mode_set = false;  // --mode given (an increment without it covers what the database holds)
+  bool mode_set = false;  // --mode given: an increment without it covers what the database holds;
+                          // with --resume, a scope that must match the unfinished run
   std::string regions;
   bool regions_set = false;
   int page_size = 1000;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,9 @@ struct AreaResult {
   long long total_count = 0;  // what the service reported for the area's listing
   long long collected = 0;    // rows received for the area (over every run of a resumed job)
   bool complete = false;
+  // Whether total_count is the service's count: not for an increment (changes have no total per
+  // province) nor for a province of a national listing that did not finish.
+  bool total_known = true;
 };
 
 struct CollectReport {
@@ -28,13 +32,20 @@ struct CollectReport {
   std::string status;  // success partial no_keys interrupted failed
   CollectOptions options;
   long long api_calls = 0;  // HTTP calls of this job (a resumed job adds to its earlier calls)
-  long long records = 0;    // rows received
-  long long stored = 0;     // rows inserted or updated
+  long long records = 0;    // rows received by this job (a resumed job adds to its earlier rows)
+  // A resumed job: what its earlier attempts had done, included in api_calls and records. The
+  // counts below are this attempt's only.
+  bool resumed = false;
+  long long earlier_api_calls = 0;
+  long long earlier_records = 0;
+  long long stored = 0;     // rows inserted or updated (changed)
   long long inserted = 0;
-  long long updated = 0;
+  long long updated = 0;    // stored rows whose content changed
+  long long unchanged = 0;  // stored rows received again as they were
   long long hidden = 0;
   long long planned_calls = 0;  // the minimum: one per page of the plan
   std::map<int, AreaResult> areas;  // by the seed's area code
+  std::optional<AreaResult> national;  // the national listing (--mode all without --since)
   std::vector<std::string> errors;
   std::string no_key_message;
   std::string started_at;

@@ -57,7 +57,8 @@ struct PageWrite {
 
 struct UpsertStats {
   int inserted = 0;
-  int updated = 0;
+  int updated = 0;    // stored rows whose content changed
+  int unchanged = 0;  // stored rows seen again as they were (only last_seen_at moves)
   int hidden = 0;
   int skipped = 0;  // items without a contentid: they cannot be keyed, so they are not stored
 };
@@ -131,6 +132,8 @@ class Database {
   sqlite3* m_db = nullptr;
   std::filesystem::path m_path;
   std::map<std::string, sqlite3_stmt*> m_statements;
+  // Stored rows whose content an upsert changed, counted by the SQL function kto_note_change.
+  long long m_changed_rows = 0;
 };
 
 }  // namespace kto::store
