@@ -76,9 +76,10 @@ std::string render_status_report(const keys::PoolSummary& s, const std::vector<k
   out += fmt::format("건강도: {:.1f}% {}\n현재 키 인덱스: #{}\n", s.health_percentage,
                      keys::band_label(s.band), s.current_key_index);
   out += "\n🔑 키별 상태:\n";
+  // Every operation the key spent calls on today: a health check or an increment uses quota too.
   for (const auto& k : keys)
-    out += fmt::format("  {} #{} {} (사용량: {}/{}, 오류: {}회)\n", icon_for(k), k.index, k.preview,
-                       k.usage, k.daily_limit, k.consecutive_errors);
+    out += fmt::format("  {} #{} {} (사용량: {}, 오류: {}회)\n", icon_for(k), k.index, k.preview,
+                       usage_list(k), k.consecutive_errors);
   bool header = false;
   for (const auto& k : keys) {
     if (k.is_available) continue;
