@@ -46,7 +46,8 @@ int show_recover(const GlobalOptions& global, std::ostream& out) {
   if (global.json)
     out << recovery_json(report).dump(2) << "\n";
   else
-    out << render_recovery_report(report, summary, ctx->clock->now());
+    out << render_recovery_report(report, summary, ctx->pool->detailed_status(), ctx->clock->now(),
+                                  ctx->pool->policy().recovery_after);
   out.flush();
   return static_cast<int>(summary.available_keys > 0 ? ExitCode::ok : ExitCode::no_keys);
 }

@@ -6,6 +6,8 @@
 
 #include "kto/cli/commands.hpp"
 #include "kto/cli/reports.hpp"
+#include "kto/keys/key_advice.hpp"
+#include "kto/util/secrets.hpp"
 #include "operator_commands.hpp"
 
 namespace kto::cli {
@@ -37,30 +39,57 @@ int list_keys(const GlobalOptions& global, const Context& ctx) {
   return static_cast<int>(summary.available_keys > 0 ? ExitCode::ok : ExitCode::no_keys);
 }
 
-// deactivate / reactivate one key, save, and show the key as it is now.
+// The result of `keys deactivate`: the key stays off until `keys reactivate`, whoever disabled it.
+std::string deactivated_lines(const keys::KeyStatus& k, bool changed) {
+  std::string reason = util::redact(k.deactivation_reason.value_or("수동 비활성화"));
+  std::string head = changed ? "🔒 KTO API 키 #" + std::to_string(k.index) + " 수동 비활성화: "
+                             : "ℹ️ KTO API 키 #" + std::to_string(k.index) + " 이미 비활성화됨: ";
+  return head + k.preview + " (사유: " + reason + ")\n  'collector keys reactivate #" +
+         std::to_string(k.index) + "'로 재활성화할 때까지 사용하지 않습니다 (자동 복구 없음).\n";
+}
+
+// The result of `keys reactivate`: a disabled key enabled, a resting key's rest lifted, or
+// nothing to do; and what still keeps the key unusable (the daily limit).
+std::string reactivated_lines(const keys::KeyStatus& before, const keys::KeyStatus& k,
+                              const keys::PoolSummary& summary, bool changed, util::TimePoint now,
+                              std::chrono::seconds recovery_after) {
+  std::string id = "KTO API 키 #" + std::to_string(k.index);
+  std::string out;
+  if (!changed)
+    out = "ℹ️ " + id + " 이미 활성 상태: " + k.preview + " (변경 없음)\n";
+  else if (!before.is_active)
+    out = "🔓 " + id + " 재활성화: " + k.preview + " (활성 키: " +
+          std::to_string(summary.active_keys) + "/" + std::to_string(summary.total_keys) + "개)\n";
+  else
+    out = "🔓 " + id + " 대기 해제: " + k.preview + " (" + util::redact(before.reason_text) + ")\n";
+  if (!k.is_available) out += "  " + util::redact(keys::explain(k, now, recovery_after)) + "\n";
+  return out;
+}
+
+// deactivate / reactivate one key, save, and show the key as it is now. Asking for the state a key
+// is already in is no error (exit 0): the line says so, and a script may repeat the command.
 int change_key(const GlobalOptions& global, const KeysArgs& args, Context& ctx) {
   auto index = ctx.pool->find(args.id);
   if (!index) return print_error(unknown_id(*ctx.pool, args.id));
   bool deactivate = args.action == "deactivate";
-  if (deactivate)
-    ctx.pool->force_deactivate(*index, args.reason);
-  else
-    ctx.pool->reactivate(*index);
+  auto before = ctx.pool->detailed_status().at(*index);
+  auto change = deactivate ? ctx.pool->force_deactivate(*index, args.reason)
+                           : ctx.pool->reactivate(*index);
   if (auto saved = ctx.pool->save(); !saved) return print_error(saved.error());
   auto status = ctx.pool->detailed_status().at(*index);
   auto summary = ctx.pool->summary();
+  auto now = ctx.clock->now();
   if (global.json) {
-    std::cout << key_status_json(status).dump(2) << "\n";
-  } else if (deactivate) {
-    std::cout << "🔒 KTO API 키 #" << status.index << " 수동 비활성화: " << status.preview
-              << " (사유: " << (args.reason.empty() ? "수동 비활성화" : args.reason) << ")\n";
+    auto doc = key_status_json(status);
+    doc["changed"] = change.changed;
+    std::cout << doc.dump(2) << "\n";
   } else {
-    std::cout << "🔓 KTO API 키 #" << status.index << " 재활성화: " << status.preview
-              << " (활성 키: " << summary.active_keys << "/" << summary.total_keys << "개)\n";
+    std::cout << (deactivate ? deactivated_lines(status, change.changed)
+                             : reactivated_lines(before, status, summary, change.changed, now,
+                                                 ctx.pool->policy().recovery_after))
+              << "사용 가능한 키: " << summary.available_keys << "/" << summary.total_keys << "개 ("
+              << keys::band_label(summary.band) << ")\n";
   }
-  if (!global.json)
-    std::cout << "사용 가능한 키: " << summary.available_keys << "/" << summary.total_keys
-              << "개 (" << keys::band_label(summary.band) << ")\n";
   std::cout.flush();
   return 0;
 }
@@ -84,7 +113,8 @@ void setup_keys(CLI::App& app, GlobalOptions& global, KeysArgs& args) {
   app.footer(
       "Examples:\n  collector keys list\n  collector keys deactivate '#1' --reason '키 유출'\n"
       "  collector keys deactivate 1234567890\n  collector keys reactivate 1\n"
-      "Exit codes: 0 done, 2 no key configured or no single key matches ID, 3 (list) no usable key.");
+      "Exit codes: 0 done (also when the key already was disabled / active: the line says so),\n"
+      "2 no key configured or no single key matches ID, 3 (list) no usable key.");
 }
 
 int run_keys(const GlobalOptions& global, const KeysArgs& args) {

@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "kto/keys/key_advice.hpp"
 #include "kto/util/secrets.hpp"
 #include "kto/util/time.hpp"
 
@@ -27,27 +28,13 @@ double one_decimal(double v) { return std::round(v * 10.0) / 10.0; }
 const char* icon_for(const keys::KeyStatus& k) {
   switch (k.reason) {
     case keys::UnavailableReason::none: return "✅";
-    case keys::UnavailableReason::deactivated: return "❌";
+    case keys::UnavailableReason::deactivated: return k.manual ? "🔒" : "❌";
     case keys::UnavailableReason::daily_limit:
     case keys::UnavailableReason::rate_limited: return "🚫";
     case keys::UnavailableReason::error_cooldown:
     case keys::UnavailableReason::backoff: return "⏳";
   }
   return "❓";
-}
-
-// When a problem key comes back: by itself (cooldowns, quotas) or through 'collector recover'
-// once it has been disabled for recovery_after.
-std::string comes_back_text(const keys::KeyStatus& k, util::TimePoint now,
-                            std::chrono::seconds recovery_after) {
-  if (k.reason == keys::UnavailableReason::deactivated) {
-    if (!k.deactivated_at) return "복구 시도 가능: 지금 ('collector recover')";
-    auto at = *k.deactivated_at + std::chrono::duration_cast<util::Millis>(recovery_after);
-    if (at <= now) return "복구 시도 가능: 지금 ('collector recover')";
-    return "복구 시도 가능: " + when_text(at, now) + " ('collector recover')";
-  }
-  if (k.available_at) return "재사용 가능: " + when_text(*k.available_at, now);
-  return "";
 }
 
 std::string usage_list(const keys::KeyStatus& k) {
@@ -76,20 +63,23 @@ std::string render_status_report(const keys::PoolSummary& s, const std::vector<k
   out += fmt::format("건강도: {:.1f}% {}\n현재 키 인덱스: #{}\n", s.health_percentage,
                      keys::band_label(s.band), s.current_key_index);
   out += "\n🔑 키별 상태:\n";
+  // Every operation the key spent calls on today: a health check or an increment uses quota too.
   for (const auto& k : keys)
-    out += fmt::format("  {} #{} {} (사용량: {}/{}, 오류: {}회)\n", icon_for(k), k.index, k.preview,
-                       k.usage, k.daily_limit, k.consecutive_errors);
+    out += fmt::format("  {} #{} {} (사용량: {}, 오류: {}회)\n", icon_for(k), k.index, k.preview,
+                       usage_list(k), k.consecutive_errors);
   bool header = false;
   for (const auto& k : keys) {
     if (k.is_available) continue;
     if (!header) out += "\n⚠️ 문제 키:\n";
     header = true;
-    std::string back = comes_back_text(k, now, recovery_after);
-    out += fmt::format("  ⏭️ #{} {} - {}{}\n", k.index, k.preview, util::redact(k.reason_text),
-                       back.empty() ? "" : " → " + back);
+    out += fmt::format("  ⏭️ #{} {} - {}\n", k.index, k.preview,
+                       util::redact(keys::explain(k, now, recovery_after)));
   }
-  if (s.total_keys > 0 && s.available_keys == 0)
-    out += "\n💡 사용 가능한 키가 없습니다. 'collector recover'(메뉴 7번)로 복구를 시도하세요.\n";
+  if (s.total_keys > 0 && s.available_keys == 0) {
+    out += "\n💡 사용 가능한 키가 없습니다.\n";
+    for (const auto& line : keys::advice_without_usable_key(keys, now, recovery_after))
+      out += "  - " + util::redact(line) + "\n";
+  }
   return out;
 }
 
@@ -122,6 +112,8 @@ nlohmann::ordered_json key_status_json(const keys::KeyStatus& k) {
       {"rate_limited_until_by_operation", limited},
       {"deactivated_at", iso_or_null(k.deactivated_at)},
       {"deactivation_reason", text_or_null(k.deactivation_reason)},
+      {"deactivated_by", k.is_active ? nlohmann::ordered_json(nullptr)
+                                     : nlohmann::ordered_json(k.manual ? "operator" : "pool")},
       {"last_used_at", iso_or_null(k.last_used_at)},
       {"last_error_at", iso_or_null(k.last_error_at)},
       {"last_error", text_or_null(k.last_error)},
@@ -164,7 +156,7 @@ std::string render_key_table(const std::vector<keys::KeyStatus>& keys, util::Tim
                              ? " (사유: " + util::redact(*k.deactivation_reason) + ")"
                              : "");
     if (!k.is_available)
-      if (auto back = comes_back_text(k, now, recovery_after); !back.empty())
+      if (auto back = keys::way_back(k, now, recovery_after); !back.empty())
         out += "    " + back + "\n";
   }
   return out;

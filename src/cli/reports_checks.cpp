@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "kto/api/regions.hpp"
+#include "kto/keys/key_advice.hpp"
 #include "kto/cli/reports.hpp"
 #include "kto/util/secrets.hpp"
 #include "kto/util/time.hpp"
@@ -30,8 +31,10 @@ std::string render_health_report(const keys::HealthReport& r, util::TimePoint no
     else if (k.probed)
       out += fmt::format("  ❌ #{} {} 문제 (응답 {}ms) - {}\n", k.index, k.preview,
                          k.response_time_ms, util::redact(k.error));
-    else
-      out += fmt::format("  ❌ #{} {} 점검 안 함 - {}\n", k.index, k.preview, util::redact(k.error));
+    else  // not called: disabled (❌), or only resting until a known time (⏳)
+      out += fmt::format("  {} #{} {} 점검 안 함 - {}\n",
+                         k.reason == keys::UnavailableReason::deactivated ? "❌" : "⏳", k.index,
+                         k.preview, util::redact(k.error));
   }
   out += fmt::format("{}\n전체 키: {}개 | 정상: {}개 | 문제: {}개\n", k_thin_rule, r.total_keys,
                      r.healthy_keys, r.unhealthy_keys);
@@ -52,6 +55,9 @@ nlohmann::ordered_json health_json(const keys::HealthReport& r) {
         {"probed", k.probed},
         {"response_time_ms", k.probed ? nlohmann::ordered_json(k.response_time_ms) : nlohmann::ordered_json(nullptr)},
         {"error", k.error.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(util::redact(k.error))},
+        {"unavailable_reason", k.reason == keys::UnavailableReason::none
+                                   ? nlohmann::ordered_json(nullptr)
+                                   : nlohmann::ordered_json(keys::to_string(k.reason))},
     });
   nlohmann::ordered_json advice = nlohmann::ordered_json::array();
   for (const auto& line : r.recommendations) advice.push_back(util::redact(line));
@@ -63,7 +69,8 @@ nlohmann::ordered_json health_json(const keys::HealthReport& r) {
 }
 
 std::string render_recovery_report(const keys::RecoveryReport& r, const keys::PoolSummary& s,
-                                   util::TimePoint now) {
+                                   const std::vector<keys::KeyStatus>& keys, util::TimePoint now,
+                                   std::chrono::seconds recovery_after) {
   std::string out = fmt::format("🔧 문제 키 복구 시도 ({} KST)\n{}\n", util::format_human_kst(now),
                                 k_rule);
   if (r.keys.empty()) out += "  비활성화된 키가 없습니다.\n";
@@ -73,14 +80,20 @@ std::string render_recovery_report(const keys::RecoveryReport& r, const keys::Po
     else if (k.attempted)
       out += fmt::format("  ❌ #{} {} 복구 실패 - {}\n", k.index, k.preview, util::redact(k.error));
     else
-      out += fmt::format("  ⏳ #{} {} 시도 안 함 - {}\n", k.index, k.preview, util::redact(k.error));
+      out += fmt::format("  {} #{} {} 시도 안 함 - {}\n", k.manual ? "🔒" : "⏳", k.index, k.preview,
+                         util::redact(k.error));
   }
   out += fmt::format("{}\n시도: {}개 | 복구: {}개 | 실패: {}개\n", k_thin_rule, r.attempted_keys,
                      r.recovered_keys, r.failed_keys);
   out += fmt::format("현재 사용 가능한 키: {}/{}개 (건강도 {:.1f}% {})\n", s.available_keys,
                      s.total_keys, s.health_percentage, keys::band_label(s.band));
-  if (s.available_keys == 0)
-    out += "\n💡 사용 가능한 키가 없습니다. 잠시 후 다시 시도하거나 새 키를 발급받으세요.\n";
+  if (s.available_keys == 0) {
+    // What is true now: keys that only rest come back at a time, recover is for disabled keys.
+    out += "\n💡 사용 가능한 키가 없습니다.\n";
+    for (const auto& line : keys::advice_without_usable_key(keys, now, recovery_after))
+      out += "  - " + util::redact(line) + "\n";
+    if (r.failed_keys > 0) out += "  - 복구에 실패한 키는 새 키 발급이 필요할 수 있습니다.\n";
+  }
   return out;
 }
 
@@ -92,6 +105,7 @@ nlohmann::ordered_json recovery_json(const keys::RecoveryReport& r) {
         {"preview", k.preview},
         {"attempted", k.attempted},
         {"recovered", k.recovered},
+        {"manual", k.manual},
         {"error", k.error.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(util::redact(k.error))},
     });
   return {{"attempted_keys", r.attempted_keys},

@@ -50,37 +50,63 @@ std::optional<std::size_t> KeyPool::find(std::string_view selector) const {
   return found;
 }
 
-bool KeyPool::force_deactivate(std::size_t index, std::string reason) {
+// The operator's commands print their own result line on stdout: their log lines go to the log
+// file (debug level) only, so the terminal shows the change once, not again on stderr.
+KeyChange KeyPool::force_deactivate(std::size_t index, std::string reason) {
+  KeyChange change;
   {
     std::lock_guard lock(m_impl->mutex);
-    if (index >= m_impl->keys.size()) return false;
+    if (index >= m_impl->keys.size()) return change;
+    change.found = true;
     auto& slot = m_impl->keys[index];
-    if (reason.empty()) reason = "수동 비활성화";
-    spdlog::warn("🔒 KTO API 키 #{} 수동 비활성화: {} (사유: {})", index, slot.state.preview, reason);
-    if (slot.state.is_active) {
-      m_impl->deactivate(slot, std::move(reason), m_impl->clock.now());
+    auto& s = slot.state;
+    change.changed = s.is_active;
+    if (s.is_active) {
+      m_impl->deactivate(slot, reason.empty() ? "수동 비활성화" : std::move(reason),
+                         m_impl->clock.now(), /*manual=*/true);
     } else {
-      // Already disabled: keep the time, so recovery waits from the first deactivation.
-      slot.state.deactivation_reason = std::move(reason);
+      // Already disabled: keep the time it was disabled, and its reason unless a new one is
+      // given. A key the pool disabled becomes the operator's: it stays off until reactivate.
+      if (!reason.empty()) s.deactivation_reason = std::move(reason);
+      s.manual = true;
       m_impl->mark_urgent();
     }
+    spdlog::debug("🔒 KTO API 키 #{} 수동 비활성화{}: {} (사유: {})", index,
+                  change.changed ? "" : " (이미 비활성화됨)", s.preview,
+                  s.deactivation_reason.value_or("수동 비활성화"));
   }
   m_impl->save_if_autosave(/*at_once=*/true);
-  return true;
+  return change;
 }
 
-bool KeyPool::reactivate(std::size_t index) {
+KeyChange KeyPool::reactivate(std::size_t index) {
+  KeyChange change;
   {
     std::lock_guard lock(m_impl->mutex);
-    if (index >= m_impl->keys.size()) return false;
-    auto& slot = m_impl->keys[index];
-    m_impl->activate(slot);
+    if (index >= m_impl->keys.size()) return change;
+    change.found = true;
+    auto& d = *m_impl;
+    auto& slot = d.keys[index];
+    auto now = d.clock.now();
+    bool rested = (slot.state.error_cooldown_until && *slot.state.error_cooldown_until > now) ||
+                  (slot.backoff_until && *slot.backoff_until > now) ||
+                  std::any_of(slot.state.rate_limited_until.begin(),
+                              slot.state.rate_limited_until.end(),
+                              [now](const auto& entry) { return entry.second > now; });
+    change.changed = !slot.state.is_active || rested;
+    if (!change.changed) {
+      spdlog::debug("🔓 KTO API 키 #{} 이미 활성 상태: {}", index, slot.state.preview);
+      return change;
+    }
+    d.activate(slot);
+    // The operator's override of the gateway's quota rest: the next call tells whether it is over.
+    slot.state.rate_limited_until.clear();
     slot.last_skip = UnavailableReason::none;
-    spdlog::info("🔓 KTO API 키 #{} 재활성화: {} (활성 키: {}/{}개)", index, slot.state.preview,
-                 m_impl->active_count(), m_impl->keys.size());
+    spdlog::debug("🔓 KTO API 키 #{} 재활성화: {} (활성 키: {}/{}개)", index, slot.state.preview,
+                  d.active_count(), d.keys.size());
   }
   m_impl->save_if_autosave(/*at_once=*/true);
-  return true;
+  return change;
 }
 
 }  // namespace kto::keys

@@ -2,6 +2,9 @@
 // their outcomes are recorded like any other call.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
+#include "kto/keys/key_advice.hpp"
 #include "kto/keys/key_pool.hpp"
 #include "kto/util/time.hpp"
 #include "pool_impl.hpp"
@@ -11,7 +14,6 @@ namespace {
 
 struct Planned {
   ProbeResult result;
-  UnavailableReason reason = UnavailableReason::none;
   std::optional<KeyLease> lease;
 };
 
@@ -22,11 +24,25 @@ std::string outcome_error(const api::ApiOutcome& outcome) {
   return api::to_string(outcome.kind);
 }
 
-bool is_quota(UnavailableReason r) {
-  return r == UnavailableReason::daily_limit || r == UnavailableReason::rate_limited;
+// With a healthy key, the way back of the others in one line each kind: `recover` only when the
+// pool disabled a key, `keys reactivate` for the operator's.
+void add_disabled_advice(const std::vector<KeyStatus>& after, std::vector<std::string>& out) {
+  auto disabled = [&after](bool manual) {
+    return std::any_of(after.begin(), after.end(), [manual](const KeyStatus& k) {
+      return k.reason == UnavailableReason::deactivated && k.manual == manual;
+    });
+  };
+  if (disabled(false))
+    out.emplace_back("비활성화된 키는 'collector recover'로 복구를 시도할 수 있습니다.");
+  if (disabled(true))
+    out.emplace_back(
+        "수동 비활성화된 키는 'collector keys reactivate ID'로 재활성화해야 다시 사용됩니다.");
 }
 
-std::vector<std::string> recommend(const HealthReport& report, const std::vector<Planned>& plan) {
+// after: every key's status once the probes are recorded, so that the advice says what is true
+// now (a key that failed its probe rests; a key that only rests is not called disabled).
+std::vector<std::string> recommend(const HealthReport& report, const std::vector<KeyStatus>& after,
+                                   util::TimePoint now, std::chrono::seconds recovery_after) {
   std::vector<std::string> out;
   if (report.total_keys == 0) {
     out.emplace_back("설정된 KTO API 키가 없습니다. .env 파일의 KTO_API_KEY에 키를 추가하세요.");
@@ -36,27 +52,24 @@ std::vector<std::string> recommend(const HealthReport& report, const std::vector
     out.emplace_back("모든 키가 정상입니다.");
     return out;
   }
-  bool all_quota = true, any_disabled = false;
-  for (const auto& p : plan) {
-    if (p.result.healthy) continue;
-    all_quota = all_quota && is_quota(p.reason);
-    any_disabled = any_disabled || p.reason == UnavailableReason::deactivated;
-  }
-  if (report.healthy_keys == 0 && all_quota)
-    out.emplace_back("모든 키가 오늘 한도에 도달했습니다. 00:00 (KST) 이후 다시 시도하세요.");
-  else if (report.healthy_keys == 0)
-    out.emplace_back(
-        "모든 키가 비활성화되었습니다. 'collector recover'로 복구를 시도하거나 새 키를 "
-        "발급받으세요.");
-  for (const auto& p : plan)
-    if (!p.result.healthy)
-      out.push_back("문제 키 #" + std::to_string(p.result.index) + " " + p.result.preview + ": " +
-                    p.result.error);
-  if (report.healthy_keys > 0)
+  bool all_daily = std::all_of(report.keys.begin(), report.keys.end(), [](const ProbeResult& p) {
+    return p.healthy || (!p.probed && p.reason == UnavailableReason::daily_limit);
+  });
+  if (report.healthy_keys == 0)
+    out.emplace_back(all_daily
+                         ? "모든 키가 오늘 한도에 도달했습니다. 00:00 (KST) 이후 다시 시도하세요."
+                         : "정상 키가 없습니다.");
+  for (const auto& p : report.keys)
+    if (!p.healthy)
+      out.push_back("문제 키 #" + std::to_string(p.index) + " " + p.preview + ": " + p.error);
+  if (report.healthy_keys > 0) {
     out.push_back("정상 키 " + std::to_string(report.healthy_keys) +
                   "개로 수집을 계속할 수 있습니다.");
-  if (any_disabled && report.healthy_keys > 0)
-    out.emplace_back("비활성화된 키는 'collector recover'로 복구를 시도할 수 있습니다.");
+    add_disabled_advice(after, out);
+  } else if (!all_daily) {
+    for (auto& line : advice_without_usable_key(after, now, recovery_after))
+      out.push_back(std::move(line));
+  }
   if (report.healthy_keys > 0 && report.healthy_keys * 2 < report.total_keys)
     out.emplace_back("정상 키가 절반 미만입니다. 새 키 발급을 고려하세요.");
   return out;
@@ -75,12 +88,12 @@ HealthReport KeyPool::check_health(const Probe& probe) {
       Planned p;
       p.result.index = slot.index;
       p.result.preview = slot.state.preview;
-      auto a = d.availability(slot, k_probe_operation, now);
-      p.reason = a.reason;
-      if (a.usable())
+      auto status = d.status_of(slot, k_probe_operation, now);
+      p.result.reason = status.reason;
+      if (status.is_available)
         p.lease = d.reserve(slot, k_probe_operation, now);
-      else
-        p.result.error = a.text;  // listed without a call: a call could not succeed
+      else  // listed without a call: a call could not succeed
+        p.result.error = explain(status, now, d.policy.recovery_after);
       plan.push_back(std::move(p));
     }
   }
@@ -107,7 +120,8 @@ HealthReport KeyPool::check_health(const Probe& probe) {
     report.keys.push_back(p.result);
     ++(p.result.healthy ? report.healthy_keys : report.unhealthy_keys);
   }
-  report.recommendations = recommend(report, plan);
+  auto after = detailed_status(k_probe_operation);
+  report.recommendations = recommend(report, after, d.clock.now(), d.policy.recovery_after);
   return report;
 }
 
@@ -124,6 +138,14 @@ RecoveryReport KeyPool::attempt_recovery(const Probe& probe) {
       RecoveryResult r;
       r.index = slot.index;
       r.preview = slot.state.preview;
+      if (slot.state.manual) {
+        // The operator disabled it (a leaked key, a key being replaced): only they bring it back.
+        r.attempted = false;
+        r.manual = true;
+        r.error = explain(d.status_of(slot, k_probe_operation, now), now, d.policy.recovery_after);
+        report.keys.push_back(std::move(r));
+        continue;
+      }
       auto disabled_for = slot.state.deactivated_at ? now - *slot.state.deactivated_at
                                                     : util::Millis::max();
       if (disabled_for < d.policy.recovery_after) {
@@ -165,10 +187,11 @@ RecoveryReport KeyPool::attempt_recovery(const Probe& probe) {
     spdlog::warn("❌ KTO API 키 #{} 복구 실패: {} - {}", r.index, r.preview, r.error);
     std::lock_guard lock(d.mutex);
     auto& slot = d.keys[r.index];
+    std::string reason = std::string(detail::k_failed_recovery_prefix) + ": " + r.error;
     if (slot.state.is_active)
-      d.deactivate(slot, "복구 실패: " + r.error, d.clock.now());
-    else
-      slot.state.deactivation_reason = "복구 실패: " + r.error;
+      d.deactivate(slot, std::move(reason), d.clock.now());
+    else if (!slot.state.manual)  // an operator's deactivation meanwhile keeps its own reason
+      slot.state.deactivation_reason = std::move(reason);
   }
   spdlog::info("🔧 KTO 키 복구 결과: 시도 {}개, 성공 {}개, 실패 {}개", report.attempted_keys,
                report.recovered_keys, report.failed_keys);

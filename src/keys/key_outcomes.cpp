@@ -34,7 +34,10 @@ void KeyPool::Impl::record_key_error(KeySlot& slot, std::string text, util::Time
   spdlog::warn("❌ KTO API 키 #{} 호출 실패: {} - 오류: {} (연속 오류: {}회)", slot.index,
                s.preview, text, s.consecutive_errors);
   if (!s.is_active || s.consecutive_errors < policy.max_consecutive_errors) return;
-  deactivate(slot, "연속 오류 " + std::to_string(s.consecutive_errors) + "회: " + text, now);
+  deactivate(slot,
+             std::string(detail::k_auto_reason_prefix) + " " +
+                 std::to_string(s.consecutive_errors) + "회: " + text,
+             now);
   spdlog::error("🚨 KTO API 키 #{} 자동 비활성화: {} (누적 오류: {}회)", slot.index, s.preview,
                 s.total_errors);
   spdlog::warn("📊 남은 활성 KTO 키: {}/{}개", active_count(), keys.size());

@@ -22,8 +22,19 @@ constexpr util::Millis k_first_answer_retry{500};
 // Longer than any call (the request timeout is about 20 s): past it the lease is taken as lost.
 constexpr util::Millis k_first_answer_timeout{std::chrono::minutes(2)};
 
-// awaiting: some key was passed over only because its first call is still out.
-NoKey no_key(std::optional<util::TimePoint> earliest, std::size_t total, bool awaiting) {
+// What brings back keys that are all disabled: `recover` only for those the pool disabled.
+std::string all_disabled_advice(std::size_t manual, std::size_t total) {
+  if (manual == 0) return "모든 키 비활성화됨: 'collector recover'로 복구를 시도하세요";
+  if (manual == total)
+    return "모든 키가 수동 비활성화됨: 'collector keys reactivate ID'로 재활성화하세요";
+  return "모든 키 비활성화됨: 자동 비활성화된 키는 'collector recover'로 복구를 시도하고, 수동 "
+         "비활성화된 키는 'collector keys reactivate ID'로 재활성화하세요";
+}
+
+// awaiting: some key was passed over only because its first call is still out. manual: keys the
+// operator disabled.
+NoKey no_key(std::optional<util::TimePoint> earliest, std::size_t total, std::size_t manual,
+             bool awaiting) {
   NoKey out;
   out.earliest = earliest;
   if (awaiting)
@@ -34,9 +45,7 @@ NoKey no_key(std::optional<util::TimePoint> earliest, std::size_t total, bool aw
     out.message = "사용 가능한 KTO API 키가 없습니다 (가장 빠른 복구: " +
                   util::format_hms_kst(*earliest) + ")";
   else
-    out.message =
-        "사용 가능한 KTO API 키가 없습니다 (모든 키 비활성화됨: 'collector recover'로 복구를 "
-        "시도하세요)";
+    out.message = "사용 가능한 KTO API 키가 없습니다 (" + all_disabled_advice(manual, total) + ")";
   return out;
 }
 
@@ -104,8 +113,10 @@ std::size_t KeyPool::Impl::active_count() const {
       std::count_if(keys.begin(), keys.end(), [](const KeySlot& s) { return s.state.is_active; }));
 }
 
-void KeyPool::Impl::deactivate(KeySlot& slot, std::string reason, util::TimePoint now) {
+void KeyPool::Impl::deactivate(KeySlot& slot, std::string reason, util::TimePoint now,
+                               bool manual) {
   slot.state.is_active = false;
+  slot.state.manual = manual;
   slot.state.deactivated_at = now;
   slot.state.deactivation_reason = std::move(reason);
   mark_urgent();
@@ -120,6 +131,7 @@ void KeyPool::Impl::reset_errors(KeySlot& slot) {
 
 void KeyPool::Impl::activate(KeySlot& slot) {
   slot.state.is_active = true;
+  slot.state.manual = false;
   slot.state.deactivated_at.reset();
   slot.state.deactivation_reason.reset();
   slot.state.error_cooldown_until.reset();
@@ -194,7 +206,10 @@ std::variant<KeyLease, NoKey> KeyPool::acquire(std::string_view operation) {
                   slot.state.consecutive_errors);
     return lease;
   }
-  NoKey none = no_key(earliest, n, awaiting);
+  auto manual = static_cast<std::size_t>(std::count_if(
+      d.keys.begin(), d.keys.end(),
+      [](const KeySlot& s) { return !s.state.is_active && s.state.manual; }));
+  NoKey none = no_key(earliest, n, manual, awaiting);
   // Waiting for a first answer is a normal moment of a start-up, not worth a warning per worker.
   spdlog::log(awaiting ? spdlog::level::debug : spdlog::level::warn, "{}", none.message);
   return none;

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kto/util/clock.hpp"
@@ -14,6 +15,11 @@
 namespace kto::keys::detail {
 
 inline constexpr int k_state_version = 1;
+
+// The reasons the pool records when it disables a key itself. A state file written before
+// "deactivated_by" existed is read by them: any other reason was an operator's.
+inline constexpr std::string_view k_auto_reason_prefix = "연속 오류";
+inline constexpr std::string_view k_failed_recovery_prefix = "복구 실패";
 
 struct KeyRecord {
   std::string fingerprint;
@@ -26,6 +32,10 @@ struct KeyRecord {
   int total_errors = 0;
   int total_calls = 0;
   bool is_active = true;
+  // Who disabled the key (meaningful only while !is_active). The pool's own deactivations end by
+  // `recover` (or a collection's recovery) after recovery_after; an operator's last until
+  // `keys reactivate`. The file says "deactivated_by": "operator" | "pool".
+  bool manual = false;
   std::optional<util::TimePoint> deactivated_at;
   std::optional<std::string> deactivation_reason;
   std::optional<util::TimePoint> last_used_at;

@@ -61,6 +61,24 @@ int count_field(const json& obj, const char* field) {
   return count_of(*it);
 }
 
+// "deactivated_by" of a disabled key. A file written before the field existed does not say: the
+// pool's own deactivations carry one of its two reasons, so any other reason (the default
+// "수동 비활성화" included) came from `keys deactivate`, and a key disabled without a reason is
+// taken as the pool's. A leaked key must never come back by itself because of an old file.
+bool parse_manual(const json& obj, const KeyRecord& k) {
+  if (k.is_active) return false;
+  auto it = obj.find("deactivated_by");
+  if (it == obj.end() || it->is_null()) {
+    if (!k.deactivation_reason) return false;
+    const std::string& reason = *k.deactivation_reason;
+    return !reason.starts_with(k_auto_reason_prefix) && !reason.starts_with(k_failed_recovery_prefix);
+  }
+  auto by = it->get<std::string>();
+  if (by == "operator") return true;
+  if (by == "pool") return false;
+  throw ShapeError("deactivated_by is neither operator nor pool");
+}
+
 KeyRecord parse_key(const json& obj) {
   if (!obj.is_object()) throw ShapeError("key is not an object");
   KeyRecord k;
@@ -80,6 +98,7 @@ KeyRecord parse_key(const json& obj) {
   k.is_active = value_or<bool>(obj, "is_active", true);
   k.deactivated_at = optional_time(obj, "deactivated_at");
   k.deactivation_reason = optional_text(obj, "deactivation_reason");
+  k.manual = parse_manual(obj, k);
   k.last_used_at = optional_time(obj, "last_used_at");
   k.last_error_at = optional_time(obj, "last_error_at");
   k.last_error = optional_text(obj, "last_error");
@@ -140,6 +159,8 @@ ordered_json key_json(const KeyRecord& k) {
   j["is_active"] = k.is_active;
   j["deactivated_at"] = time_or_null(k.deactivated_at);
   j["deactivation_reason"] = text_or_null(k.deactivation_reason);
+  j["deactivated_by"] =
+      k.is_active ? ordered_json(nullptr) : ordered_json(k.manual ? "operator" : "pool");
   j["last_used_at"] = time_or_null(k.last_used_at);
   j["last_error_at"] = time_or_null(k.last_error_at);
   j["last_error"] = text_or_null(k.last_error);
@@ -214,10 +235,12 @@ KeyRecord merge_record(const KeyRecord& file, const KeyRecord& ours, const KeyRe
 
   // Activation is one decision: its flag, time and reason travel together.
   bool activation_changed = ours.is_active != synced.is_active ||
+                            ours.manual != synced.manual ||
                             ours.deactivated_at != synced.deactivated_at ||
                             ours.deactivation_reason != synced.deactivation_reason;
   const KeyRecord& activation = activation_changed ? ours : file;
   out.is_active = activation.is_active;
+  out.manual = activation.manual;
   out.deactivated_at = activation.deactivated_at;
   out.deactivation_reason = activation.deactivation_reason;
 

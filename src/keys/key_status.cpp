@@ -10,17 +10,21 @@ namespace {
 
 using detail::usage_of;
 
-// The prefix of the reason an automatic deactivation records; the seed shows those keys by their
-// error count, and keys an operator disabled by the operator's reason.
-constexpr std::string_view k_auto_reason_prefix = "연속 오류";
-
 std::string until_text(util::TimePoint until, util::TimePoint now) {
   auto left = std::chrono::ceil<std::chrono::seconds>(until - now);
   return util::format_korean_duration(left) + " 후 해제";
 }
 
+// The seed shows a key the pool disabled by its error count; a key the operator disabled says so,
+// with the operator's reason, so that nobody waits for it to come back by itself.
 std::string deactivated_text(const detail::KeyRecord& s) {
-  bool automatic = !s.deactivation_reason || s.deactivation_reason->starts_with(k_auto_reason_prefix);
+  if (s.manual) {
+    constexpr std::string_view k_label = "수동 비활성화";
+    if (!s.deactivation_reason || *s.deactivation_reason == k_label) return std::string(k_label);
+    return std::string(k_label) + " (" + *s.deactivation_reason + ")";
+  }
+  bool automatic =
+      !s.deactivation_reason || s.deactivation_reason->starts_with(detail::k_auto_reason_prefix);
   if (automatic && s.consecutive_errors > 0)
     return fmt::format("비활성화됨 (오류 {}회)", s.consecutive_errors);
   if (s.deactivation_reason) return "비활성화됨 (" + *s.deactivation_reason + ")";
@@ -101,6 +105,7 @@ KeyStatus KeyPool::Impl::status_of(const detail::KeySlot& slot, std::string_view
   out.preview = s.preview;
   out.fingerprint = s.fingerprint;
   out.is_active = s.is_active;
+  out.manual = !s.is_active && s.manual;
   out.is_available = a.usable();
   out.reason = a.reason;
   out.reason_text = a.text;

@@ -96,7 +96,9 @@ struct KeyPool::Impl {
                     util::TimePoint now);
   // A change of status, not only of counters: saved at once (KeyPolicy::usage_save_interval).
   void mark_urgent() { dirty = urgent = true; }
-  void deactivate(detail::KeySlot& slot, std::string reason, util::TimePoint now);
+  // manual: the operator's deactivation, which recovery never undoes.
+  void deactivate(detail::KeySlot& slot, std::string reason, util::TimePoint now,
+                  bool manual = false);
   void activate(detail::KeySlot& slot);
   void reset_errors(detail::KeySlot& slot);
   std::size_t active_count() const;

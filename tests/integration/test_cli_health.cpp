@@ -1,8 +1,8 @@
 // `collector health` and `collector recover` against the simulator: one valid key, one the
 // gateway does not know (30).
-#include <thread>
 
 #include "integration/cli_support.hpp"
+#include "integration/key_state_support.hpp"
 #include "integration/sim_fixture.hpp"
 
 namespace {
@@ -55,8 +55,10 @@ TEST_F(CliHealth, NoHealthyKeyExitsThree) {
   EXPECT_EQ(doc["healthy_keys"], 0);
 }
 
+// Keys the pool disabled (recover leaves the operator's alone: test_user_keys.cpp).
 TEST_F(CliHealth, RecoverLeavesAFreshlyDeactivatedKeyForThirtyMinutes) {
-  ASSERT_EQ(cli.run({"keys", "deactivate", "1"}).exit_code, 0);
+  kto::test::keystate::create(cli);
+  kto::test::keystate::disable_by_pool(cli, 1, std::chrono::minutes(0));
   auto doc = cli.run_json({"recover"});
   ASSERT_TRUE(doc.is_object());
   EXPECT_EQ(doc["attempted_keys"], 0);
@@ -64,17 +66,18 @@ TEST_F(CliHealth, RecoverLeavesAFreshlyDeactivatedKeyForThirtyMinutes) {
   EXPECT_EQ(doc["failed_keys"], 0);
   ASSERT_EQ(doc["keys"].size(), 1u);
   EXPECT_EQ(doc["keys"][0]["recovered"], false);
+  EXPECT_TRUE(contains(doc["keys"][0]["error"].get<std::string>(), "복구 대기 중")) << doc.dump();
   auto text = cli.run({"recover"});
   EXPECT_EQ(text.exit_code, 0);
   EXPECT_TRUE(contains(text.out, "시도: 0개 | 복구: 0개 | 실패: 0개")) << text.out;
 }
 
+// The pool disabled both keys half an hour ago (the state file says so, instead of a sleep).
 TEST_F(CliHealth, RecoverRetestsKeysOnceTheirWaitIsOver) {
-  cli.env()["KTO_KEY_RECOVERY_AFTER"] = "1s";
-  ASSERT_EQ(cli.run({"keys", "deactivate", "#0"}).exit_code, 0);
-  ASSERT_EQ(cli.run({"keys", "deactivate", "#1"}).exit_code, 0);
+  kto::test::keystate::create(cli);
+  kto::test::keystate::disable_by_pool(cli, 0, std::chrono::minutes(30));
+  kto::test::keystate::disable_by_pool(cli, 1, std::chrono::minutes(30));
   EXPECT_EQ(cli.run({"status"}).exit_code, 3);
-  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
   auto doc = cli.run_json({"recover"});
   EXPECT_EQ(doc["attempted_keys"], 2);
   EXPECT_EQ(doc["recovered_keys"], 1);

@@ -49,9 +49,11 @@ TEST(CliStatus, DeactivatedKeyShowsReasonAndLowersTheBand) {
 
   auto r = cli.run({"status"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_TRUE(contains(r.out, "비활성화됨")) << r.out;
+  EXPECT_TRUE(contains(r.out, "- 수동 비활성화 — ")) << r.out;
   EXPECT_TRUE(contains(r.out, "🟡 주의")) << r.out;
-  EXPECT_TRUE(contains(r.out, "복구 시도 가능")) << r.out;
+  // The operator's deactivation has no recovery time: only `keys reactivate` ends it (issue 16).
+  EXPECT_TRUE(contains(r.out, "'collector keys reactivate #1'로 재활성화")) << r.out;
+  EXPECT_FALSE(contains(r.out, "복구 시도 가능")) << r.out;
 
   auto doc = cli.run_json({"status"});
   EXPECT_EQ(doc["health_band"], "warning");

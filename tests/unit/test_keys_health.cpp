@@ -68,7 +68,7 @@ TEST_F(KeyPoolHealth, StatusExplainsEachReasonInTheSeedsWords) {
   EXPECT_EQ(s[1].reason_text, "일일 한도 도달 (1/1)");
   EXPECT_EQ(s[2].reason_text, "일일 한도 도달 (1/1)");  // the first reason names the state …
   EXPECT_EQ(s[2].available_at, kst("2026-11-26T00:00:00"));  // … the last one ends it
-  EXPECT_EQ(s[3].reason_text, "비활성화됨 (만료된 키)");
+  EXPECT_EQ(s[3].reason_text, "수동 비활성화 (만료된 키)");  // the operator's, said so
   EXPECT_STREQ(to_string(s[0].reason), "error_cooldown");
   EXPECT_STREQ(to_string(s[3].reason), "deactivated");
   EXPECT_FALSE(s[3].available_at.has_value());
@@ -120,9 +120,10 @@ TEST_F(KeyPoolHealth, HealthCheckProbesUsableKeysAndListsTheOthers) {
   EXPECT_EQ(report.keys[1].error, "API 오류 (30)");
   EXPECT_TRUE(report.keys[1].probed);
   EXPECT_FALSE(report.keys[2].probed);
-  EXPECT_EQ(report.keys[2].error, "비활성화됨 (점검)");
+  EXPECT_EQ(report.keys[2].error, "수동 비활성화 (점검) — 'collector keys reactivate #2'로 재활성화");
   EXPECT_TRUE(has_recommendation(report, "문제 키 #1 abcdefghij...: API 오류 (30)"));
-  EXPECT_TRUE(has_recommendation(report, "문제 키 #2 xxxxxxxxxx...: 비활성화됨 (점검)"));
+  EXPECT_TRUE(has_recommendation(
+      report, "문제 키 #2 xxxxxxxxxx...: 수동 비활성화 (점검) — 'collector keys reactivate #2'"));
   EXPECT_TRUE(has_recommendation(report, "정상 키 1개로"));
   // The probe's outcome was recorded: key 1 now rests after its error.
   EXPECT_EQ(pool->detailed_status()[1].consecutive_errors, 1);
@@ -148,21 +149,27 @@ TEST_F(KeyPoolHealth, AllHealthyKeysNeedNothing) {
   EXPECT_EQ(report.recommendations, std::vector<std::string>{"모든 키가 정상입니다."});
 }
 
+// Keys the pool disabled (5 key errors each): `recover` is what brings them back. (Keys the
+// operator disabled are advised `keys reactivate` instead: test_keys_advice.cpp.)
 TEST_F(KeyPoolHealth, NoUsableKeyRecommendsRecovery) {
   auto pool = open_pool(2);
-  pool->force_deactivate(0, "점검");
-  pool->force_deactivate(1, "점검");
+  for (std::size_t i = 0; i < 2; ++i)
+    for (int n = 0; n < 5; ++n)
+      pool->report(KeyLease{i, test_keys(2)[i], "", {}}, k_list_operation, key_error());
   auto report = pool->check_health(probe_answering({}));
   EXPECT_TRUE(probed.empty());
   ASSERT_FALSE(report.recommendations.empty());
-  EXPECT_EQ(report.recommendations[0],
-            "모든 키가 비활성화되었습니다. 'collector recover'로 복구를 시도하거나 새 키를 "
-            "발급받으세요.");
+  EXPECT_EQ(report.recommendations[0], "정상 키가 없습니다.");
+  EXPECT_TRUE(has_recommendation(
+      report, "자동 비활성화된 키 2개: 'collector recover'(메뉴 7번)로 복구를 시도하세요 (10:30:00부터"));
 }
 
+// A key the pool disabled; the operator's own deactivations never come back this way
+// (test_keys_manual.cpp).
 TEST_F(KeyPoolHealth, RecoveryWaitsThirtyMinutesAfterDeactivation) {
   auto pool = open_pool(2);
-  pool->force_deactivate(1, "점검");
+  for (int n = 0; n < 5; ++n)
+    pool->report(KeyLease{1, test_keys(2)[1], "", {}}, k_list_operation, key_error());
   clock.advance(29min);
   auto early = pool->attempt_recovery(probe_answering({}));
   EXPECT_TRUE(probed.empty());

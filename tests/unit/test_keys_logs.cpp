@@ -76,7 +76,7 @@ TEST_F(KeyPoolLogs, RepeatedSkipsOfOneKeyGoToDebugLevel) {
   auto records = sink->records();
   long info = 0, debug = 0;
   for (const auto& [level, line] : records) {
-    if (!line.starts_with("⏭️ KTO 키 #0 건너뜀: 1234567890... - 비활성화됨 (점검)")) continue;
+    if (!line.starts_with("⏭️ KTO 키 #0 건너뜀: 1234567890... - 수동 비활성화 (점검)")) continue;
     (level == spdlog::level::info ? info : debug) += 1;
   }
   EXPECT_EQ(info, 1);   // the operator sees it once

@@ -41,7 +41,9 @@ int run_recover(const GlobalOptions& global);
 struct KeysArgs {
   std::string action;  // list, deactivate, reactivate
   std::string id;
-  std::string reason = "수동 비활성화";
+  // "" when --reason is not given: a new deactivation then says 수동 비활성화, and a key already
+  // disabled keeps its reason.
+  std::string reason;
 };
 void setup_keys(CLI::App& app, GlobalOptions& global, KeysArgs& args);
 int run_keys(const GlobalOptions& global, const KeysArgs& args);

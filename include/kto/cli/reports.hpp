@@ -35,9 +35,12 @@ std::string render_key_table(const std::vector<keys::KeyStatus>& keys, util::Tim
 std::string render_health_report(const keys::HealthReport& report, util::TimePoint now);
 nlohmann::ordered_json health_json(const keys::HealthReport& report);
 
-// 문제 키 복구 시도 (메뉴 7번) and its document. summary: the pool after the attempt.
+// 문제 키 복구 시도 (메뉴 7번) and its document. summary, keys: the pool after the attempt, so
+// that with no usable key the report says when keys come back and what brings them back.
 std::string render_recovery_report(const keys::RecoveryReport& report,
-                                   const keys::PoolSummary& summary, util::TimePoint now);
+                                   const keys::PoolSummary& summary,
+                                   const std::vector<keys::KeyStatus>& keys, util::TimePoint now,
+                                   std::chrono::seconds recovery_after);
 nlohmann::ordered_json recovery_json(const keys::RecoveryReport& report);
 
 // 사용 가능한 지역 코드 (메뉴 4번): the 17 provinces, the major ones marked.

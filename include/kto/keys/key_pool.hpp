@@ -73,9 +73,12 @@ struct KeyStatus {
   std::string preview;
   std::string fingerprint;
   bool is_active = true;
+  // Disabled by the operator (`keys deactivate`): only `keys reactivate` brings it back, never
+  // `recover` or a collection. false while active and for keys the pool disabled.
+  bool manual = false;
   bool is_available = true;
   UnavailableReason reason = UnavailableReason::none;
-  std::string reason_text;                 // the seed's words: "비활성화됨 (오류 5회)", "Rate limit 제한 중 (25분 후 해제)"
+  std::string reason_text;                 // the seed's words: "비활성화됨 (오류 5회)", "Rate limit 제한 중 (25분 후 해제)", "수동 비활성화 (키 유출)"
   std::optional<util::TimePoint> available_at;
   int usage = 0;                           // of the operation asked for
   int daily_limit = 0;
@@ -107,7 +110,8 @@ struct ProbeResult {
   bool healthy = false;
   bool probed = false;          // false: skipped (disabled, exhausted) without a call
   long long response_time_ms = 0;
-  std::string error;            // "" when healthy
+  std::string error;            // "" when healthy; for a key not probed, why and how it comes back
+  UnavailableReason reason = UnavailableReason::none;  // why it was not probed
 };
 
 struct HealthReport {
@@ -123,9 +127,11 @@ struct RecoveryResult {
   std::string preview;
   bool recovered = false;
   std::string error;
-  // false: listed but not tried (disabled for less than recovery_after, or no quota left for the
-  // probe); error says why. Such keys count in neither attempted_keys nor failed_keys.
+  // false: listed but not tried (disabled by the operator, disabled for less than recovery_after,
+  // or no quota left for the probe); error says why. Such keys count in neither attempted_keys nor
+  // failed_keys.
   bool attempted = true;
+  bool manual = false;  // disabled by the operator: recovery never touches it
 };
 
 struct RecoveryReport {
@@ -133,6 +139,15 @@ struct RecoveryReport {
   std::size_t recovered_keys = 0;
   std::size_t failed_keys = 0;
   std::vector<RecoveryResult> keys;
+};
+
+// What an operator's deactivate or reactivate did. found: the index names a key. changed: false
+// when the key already was as asked (disabled; active and not resting), and nothing but the
+// reason (deactivate with a new one) or the owner of the deactivation changed.
+struct KeyChange {
+  bool found = false;
+  bool changed = false;
+  explicit operator bool() const { return found; }
 };
 
 class KeyPool {
@@ -167,13 +182,18 @@ class KeyPool {
 
   // "#1", "1" or a preview prefix ("1234567890", "1234567890..."); nullopt when none or ambiguous.
   std::optional<std::size_t> find(std::string_view selector) const;
-  bool force_deactivate(std::size_t index, std::string reason);
-  bool reactivate(std::size_t index);
+  // The operator disables a key until reactivate(): recovery never re-enables it. reason "" keeps
+  // the reason of a key already disabled (else "수동 비활성화"); a key the pool had disabled
+  // becomes the operator's, keeping the time it was disabled.
+  KeyChange force_deactivate(std::size_t index, std::string reason);
+  // Enables a disabled key, or lifts the rests of an active one (error cooldown, the gateway's
+  // quota rest, per-second back-off): the operator's override. The daily usage stays counted.
+  KeyChange reactivate(std::size_t index);
 
   // Probes every usable key once (disabled or exhausted keys are reported without a call).
   HealthReport check_health(const Probe& probe);
-  // Keys disabled for at least recovery_after are re-enabled and probed at once; a failed probe
-  // disables them again.
+  // Keys the pool disabled at least recovery_after ago are re-enabled and probed at once; a failed
+  // probe disables them again. Keys the operator disabled are listed, never touched.
   RecoveryReport attempt_recovery(const Probe& probe);
 
   // Merges this process's changes into the state file under the lock and replaces it atomically.
