@@ -6,8 +6,10 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 if [ ! -x build/collector ] || [ ! -x build/kto-sim ]; then
-  echo "building (first run)…" >&2
-  scripts/bootstrap.sh
+  # Only the two programs: the tests and benchmarks are for scripts/bootstrap.sh (the README's
+  # test command), and building them first kept a newcomer waiting for minutes.
+  echo "처음 실행이라 collector와 kto-sim을 빌드합니다 (테스트와 벤치마크는 빌드하지 않음)…" >&2
+  scripts/bootstrap.sh --programs-only
 fi
 
 key_set=""

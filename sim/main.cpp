@@ -37,6 +37,28 @@ struct UsageError {
   std::string message;
 };
 
+// --help: the usage on stdout, exit 0 (a bad flag is a usage error, exit 2).
+struct HelpRequested {};
+
+constexpr const char* k_usage =
+    "kto-sim: TourAPI KorService2(data.go.kr 게이트웨이)를 흉내 내는 시뮬레이터 (127.0.0.1에서 실행)\n"
+    "\n"
+    "사용법: kto-sim [옵션]\n"
+    "  --host HOST            들을 주소 (기본값 127.0.0.1)\n"
+    "  --port N               포트 (기본값 0: 빈 포트를 골라 첫 줄 'listening HOST:PORT'로 알림)\n"
+    "  --scenario FILE.json   데이터, 키와 한도, 장애를 정하는 시나리오 (sim/scenario.hpp 참고)\n"
+    "  --seed N               데이터 생성 시드\n"
+    "  --restaurants N        음식점 수 (시나리오의 값을 덮어씀)\n"
+    "  --latency-ms MIN[-MAX] 응답마다 넣을 지연 (밀리초)\n"
+    "  --request-log FILE     요청마다 JSON 한 줄을 기록할 파일\n"
+    "  --quiet                시작 안내를 출력하지 않음\n"
+    "  -h, --help             이 도움말\n"
+    "\n"
+    "예:\n"
+    "  kto-sim --port 0 --restaurants 13000 --latency-ms 300-1500\n"
+    "\n"
+    "종료 코드: 0 정상 종료 (SIGINT/SIGTERM), 2 잘못된 옵션이나 시나리오.\n";
+
 template <class T>
 T parse_number(const std::string& flag, const std::string& text, T max_value) {
   T value{};
@@ -51,6 +73,7 @@ Options parse_args(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& flag = args[i];
+    if (flag == "--help" || flag == "-h") throw HelpRequested{};
     if (flag == "--quiet") {
       o.quiet = true;
       continue;
@@ -105,6 +128,9 @@ int main(int argc, char** argv) {
   try {
     options = parse_args(argc, argv);
     scenario = load_scenario(options);
+  } catch (const HelpRequested&) {
+    std::fputs(k_usage, stdout);
+    return 0;
   } catch (const UsageError& e) {
     std::fprintf(stderr, "kto-sim: %s\n", e.message.c_str());
     return 2;

@@ -42,8 +42,9 @@ class PageFetch {
             const ListRequest& request, const std::atomic<bool>* stop)
       : m_transport(transport), m_pool(pool), m_clock(clock), m_options(options),
         m_calls(calls), m_request(request), m_stop(stop),
-        m_where(fmt::format("{} 페이지 {} (numOfRows={})", request.operation, request.page_no,
-                            request.num_of_rows)) {
+        m_where(fmt::format("{}{} 페이지 {} (numOfRows={})",
+                            request.label.empty() ? "" : request.label + " ", request.operation,
+                            request.page_no, request.num_of_rows)) {
     m_params = request.params;
     m_params.emplace_back("numOfRows", std::to_string(request.num_of_rows));
     m_params.emplace_back("pageNo", std::to_string(request.page_no));

@@ -79,6 +79,7 @@ ParsedRegions parse_region_list(std::string_view text) {
     if (res.ec != std::errc{} || res.ptr != entry.data() + entry.size() ||
         !find_region(code)) {
       out.codes.clear();
+      out.bad_entry = std::string(entry);
       out.error = "unknown region code '" + std::string(entry) + "' in --regions (valid: " +
                   valid_codes_text() + ")";
       return out;

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <iostream>
+#include <sstream>
 
 #include "kto/cli/commands.hpp"
 #include "kto/util/log.hpp"
@@ -46,9 +47,39 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
   app.add_option("--base-url", g.base_url, "service root (overrides KTO_API_BASE_URL)")
       ->type_name("URL");
   app.add_flag("-v,--verbose", g.verbose, "more detail on stderr");
-  app.add_flag("-q,--quiet", g.quiet, "only warnings and errors on stderr");
+  app.add_flag("-q,--quiet", g.quiet,
+               "조용히: 성공하면 아무것도 출력하지 않음 (경고와 오류는 stderr, 실패하면 보고서도 출력; "
+               "--json 문서와 export 데이터는 그대로)");
   app.add_flag("--json", g.json, "print one JSON document on stdout instead of the report");
 }
+
+// -q on a good night prints nothing at all, so cron mails only when something went wrong: the
+// report a command prints on stdout is held back and printed only when the command fails (a
+// non-zero exit), where it says what went wrong. Log lines below warnings are already kept off
+// stderr. --json prints its document regardless; export writes its rows straight to the stdout
+// descriptor (they are the output asked for, not a report); the menu and status --watch are for
+// a person watching and are not held.
+class HeldStdout {
+ public:
+  explicit HeldStdout(bool hold) {
+    if (hold) m_saved = std::cout.rdbuf(m_held.rdbuf());
+  }
+  HeldStdout(const HeldStdout&) = delete;
+  HeldStdout& operator=(const HeldStdout&) = delete;
+  // A command that throws has failed too: what it printed is shown.
+  ~HeldStdout() { release(true); }
+  void finish(int exit_code) { release(exit_code != 0); }
+
+ private:
+  void release(bool show) {
+    if (m_saved == nullptr) return;
+    std::cout.rdbuf(m_saved);
+    m_saved = nullptr;
+    if (show) std::cout << m_held.str() << std::flush;
+  }
+  std::ostringstream m_held;
+  std::streambuf* m_saved = nullptr;
+};
 
 int usage_error(const std::string& what) {
   std::cerr << "collector: " << util::redact(what) << " (see 'collector --help')\n";
@@ -57,7 +88,6 @@ int usage_error(const std::string& what) {
 
 int dispatch(int argc, char** argv) {
   CLI::App app{k_description, "collector"};
-  app.footer(k_footer);
   app.set_version_flag("--version", std::string("collector ") + KTO_VERSION);
   app.fallthrough();
   app.require_subcommand(0, 1);
@@ -79,20 +109,35 @@ int dispatch(int argc, char** argv) {
   auto* status = app.add_subcommand("status", "API 키 상태 확인: the quick report (no calls)");
   setup_status(*status, global, status_args);
   auto* health = app.add_subcommand("health", "API 키 건강 상태 점검: probe every key (areaCode2)");
-  health->footer("Example:\n  collector health --json");
+  health->footer("예:\n  collector health\n  collector health --json\n"
+                 "종료 코드: 0 정상 키가 있음, 2 키가 설정되지 않음 (KTO_API_KEY), 3 정상 키가 없음.");
   auto* recover = app.add_subcommand("recover", "문제 키 복구 시도: re-test keys disabled 30+ minutes");
-  recover->footer("Example:\n  collector recover");
+  recover->footer("예:\n  collector recover\n  collector recover --json\n"
+                  "종료 코드: 0 복구 후 사용 가능한 키가 있음, 2 키가 설정되지 않음 (KTO_API_KEY),\n"
+                  "          3 사용 가능한 키가 없음.");
   KeysArgs keys_args;
   auto* keys = app.add_subcommand("keys", "list, deactivate or reactivate keys");
   setup_keys(*keys, global, keys_args);
   auto* regions = app.add_subcommand("regions", "사용 가능한 지역 코드 보기 (no calls)");
+  regions->footer("예:\n  collector regions\n  collector regions --json\n종료 코드: 0.");
   ExportArgs export_args;
   auto* exp = app.add_subcommand("export", "write the stored restaurants as CSV or JSON lines");
   exp->add_option("--format", export_args.format, "csv or jsonl")
       ->check(CLI::IsMember({"csv", "jsonl"}));
-  exp->add_option("--out", export_args.out, "output file (default stdout)")->type_name("FILE");
-  exp->footer("Examples:\n  collector export --format csv --out restaurants.csv\n"
-              "  collector export --format jsonl | jq .title");
+  exp->add_option("--out", export_args.out,
+                  "출력 파일 (기본값 또는 '-': 표준 출력). FIFO와 장치에는 그대로 쓰고, 심볼릭 링크는 "
+                  "대상 파일에 쓰며, 일반 파일은 다 쓴 뒤에 한 번에 바꿉니다")
+      ->type_name("FILE");
+  exp->add_flag("--bom", export_args.bom,
+                "CSV 앞에 UTF-8 BOM을 붙입니다 (Excel에서 한글이 깨지지 않게)");
+  exp->footer("예:\n  collector export --format csv --out restaurants.csv\n"
+              "  collector export --format csv --bom --out restaurants.csv   # Excel용\n"
+              "  collector export --format jsonl | jq .title\n"
+              "종료 코드: 0 완료, 1 쓰기 실패 (예: 저장 공간 부족; 일반 파일은 원래대로 남음),\n"
+              "          2 잘못된 사용 또는 데이터베이스가 없음.");
+  // Last: a subcommand copies its parent's footer when it is made, and the collection examples
+  // belong to the top-level help only.
+  app.footer(k_footer);
 
   try {
     app.parse(argc, argv);
@@ -110,14 +155,27 @@ int dispatch(int argc, char** argv) {
   }
 
   if (interactive) return run_menu(global, std::cin, std::cout);
-  if (collect->parsed()) return run_collect(global, collect_args);
-  if (status->parsed()) return run_status(global, status_args);
-  if (health->parsed()) return run_health(global);
-  if (recover->parsed()) return run_recover(global);
-  if (keys->parsed()) return run_keys(global, keys_args);
-  if (regions->parsed()) return run_regions(global);
-  if (exp->parsed()) return run_export(global, export_args);
-  return run_collect(global, top_collect);
+  bool watching = status->parsed() && (status_args.watch || status_args.watch_rounds > 0);
+  HeldStdout held(global.quiet && !global.json && !watching);
+  int code = 0;
+  if (collect->parsed())
+    code = run_collect(global, collect_args);
+  else if (status->parsed())
+    code = run_status(global, status_args);
+  else if (health->parsed())
+    code = run_health(global);
+  else if (recover->parsed())
+    code = run_recover(global);
+  else if (keys->parsed())
+    code = run_keys(global, keys_args);
+  else if (regions->parsed())
+    code = run_regions(global);
+  else if (exp->parsed())
+    code = run_export(global, export_args);
+  else
+    code = run_collect(global, top_collect);
+  held.finish(code);
+  return code;
 }
 
 }  // namespace

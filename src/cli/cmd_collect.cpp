@@ -15,6 +15,7 @@
 #include "kto/store/database.hpp"
 #include "kto/util/files.hpp"
 #include "kto/util/secrets.hpp"
+#include "kto/util/status_line.hpp"
 #include "kto/util/time.hpp"
 
 namespace kto::cli {
@@ -242,13 +243,14 @@ void precheck_keys(Context& ctx, const std::string& operation, bool interactive)
                report.recovered_keys, report.failed_keys);
 }
 
+// Drawn through the terminal's status line, which the console log sink erases before each log
+// line and draws again after it.
 void show_progress(const collect::Progress& p) {
   std::string eta = p.eta_seconds < 0 ? "-" : util::format_korean_duration(std::chrono::seconds(
                                                    static_cast<long long>(p.eta_seconds + 0.5)));
-  std::fprintf(stderr, "\r\033[K[%s] 페이지 %lld/%lld | %s건 | 호출 %lld회 | 남은 시간 %s",
-               p.label.c_str(), p.pages_done, p.pages_total, thousands(p.records).c_str(),
-               p.calls, eta.c_str());
-  std::fflush(stderr);
+  util::terminal_status_line().show(fmt::format("[{}] 페이지 {}/{} | {}건 | 호출 {}회 | 남은 시간 {}",
+                                                p.label, p.pages_done, p.pages_total,
+                                                thousands(p.records), p.calls, eta));
 }
 
 }  // namespace
@@ -311,7 +313,7 @@ int run_collect(const GlobalOptions& global, CollectArgs args) {
   if (progress) collector.on_progress(show_progress);
   log_start(*options, *resumed);
   auto report = collector.run(*options, g_stop);
-  if (progress) std::fputs("\r\033[K", stderr);
+  if (progress) util::terminal_status_line().clear();
   if (report.status == "interrupted")
     report.exit_code = g_signal.load() == SIGTERM ? ExitCode::sigterm : ExitCode::sigint;
   if (auto saved = ctx->pool->save(); !saved) spdlog::warn("⚠️ {}", saved.error().message);

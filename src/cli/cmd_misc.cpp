@@ -1,48 +1,37 @@
 // `collector regions` (사용 가능한 지역 코드 보기) and `collector export` (the stored restaurants as
 // CSV or JSON lines). Neither needs a key nor writes a log file.
-#include <unistd.h>
-
-#include <fstream>
 #include <iostream>
+#include <string_view>
 
 #include "kto/cli/commands.hpp"
 #include "kto/cli/reports.hpp"
 #include "kto/store/database.hpp"
+#include "kto/util/files.hpp"
 #include "operator_commands.hpp"
 
 namespace kto::cli {
 namespace {
 
-Result<long long> export_to(store::Database& db, const std::string& format, std::ostream& out) {
-  return format == "jsonl" ? db.export_jsonl(out) : db.export_csv(out);
+// A BOM first when asked: Excel opens a CSV without one in the system's legacy code page, and
+// the Korean names turn into mojibake. Off by default: scripts (cut, Python's csv, pandas) would
+// read it as part of the first column name.
+constexpr std::string_view k_utf8_bom = "\xEF\xBB\xBF";
+
+Result<long long> export_rows(store::Database& db, const ExportArgs& args, std::ostream& out) {
+  if (args.format == "jsonl") return db.export_jsonl(out);
+  if (args.bom) out << k_utf8_bom;
+  return db.export_csv(out);
 }
 
-// Streams into a temporary file beside path and renames it over path only when every row is
-// written, so a reader (or a failed export) never leaves a half-written file under the real name.
-Result<long long> export_to_file(store::Database& db, const std::string& format,
-                                 const std::filesystem::path& path) {
-  auto tmp = path;
-  tmp += ".tmp-" + std::to_string(::getpid());
-  std::error_code ec;
-  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
-  long long rows = 0;
-  {
-    std::ofstream file(tmp, std::ios::binary | std::ios::trunc);
-    if (!file) return make_error("cannot write " + tmp.string());
-    auto written = export_to(db, format, file);
-    file.flush();
-    if (!written || !file) {
-      file.close();
-      std::filesystem::remove(tmp, ec);
-      return written ? make_error("cannot write " + tmp.string()) : written.error();
-    }
-    rows = *written;
-  }
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::filesystem::remove(tmp, ec);
-    return make_error("cannot rename the export to " + path.string() + ": " + ec.message());
-  }
+// Streams the rows into the output; a regular file is replaced only when every row is written.
+// A failed write names the output and the reason (the disk is full) rather than the export.
+Result<long long> export_to(store::Database& db, const ExportArgs& args) {
+  auto output = util::OutputFile::open(args.out.empty() ? std::string("-") : args.out);
+  if (!output) return output.error();
+  auto rows = export_rows(db, args, output->stream());
+  if (auto failed = output->write_error()) return *failed;
+  if (!rows) return rows.error();
+  if (auto committed = output->commit(); !committed) return committed.error();
   return rows;
 }
 
@@ -62,6 +51,9 @@ int run_regions(const GlobalOptions& global) {
 }
 
 int run_export(const GlobalOptions& global, const ExportArgs& args) {
+  if (args.bom && args.format != "csv")
+    return print_error(make_error("--bom은 CSV에만 씁니다: --format csv와 함께 주세요",
+                                  ExitCode::usage));
   auto settings = load_settings(global);
   if (!settings) return print_error(settings.error());
   const auto& path = settings->db_path;
@@ -72,13 +64,12 @@ int run_export(const GlobalOptions& global, const ExportArgs& args) {
         "no database at " + path.string() + ": run a collection first", ExitCode::usage));
   auto db = store::Database::open(path);
   if (!db) return print_error(db.error());
-  Result<long long> rows = args.out.empty() ? export_to(**db, args.format, std::cout)
-                                            : export_to_file(**db, args.format, args.out);
-  std::cout.flush();
+  auto rows = export_to(**db, args);
   if (!rows) return print_error(rows.error());
+  bool to_stdout = args.out.empty() || args.out == "-";
   if (!global.quiet)
     std::cerr << "📦 " << *rows << "건 내보냄 (" << args.format << ")"
-              << (args.out.empty() ? "" : " → " + args.out) << "\n";
+              << (to_stdout ? "" : " → " + args.out) << "\n";
   return 0;
 }
 

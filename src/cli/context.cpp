@@ -50,6 +50,13 @@ std::string setup_logging(const GlobalOptions& global, const config::Settings& s
   }
   if (!util::init_logging(options)) path.clear();
   for (const auto& w : settings.warnings) spdlog::warn("⚠️ {}", w);
+  // Every status or health call writes a log: without a limit the folder grows forever.
+  if (kind != LogKind::none) {
+    int removed = util::prune_old_logs(settings.log_dir, settings.log_keep_days, clock.now());
+    if (removed > 0)
+      spdlog::debug("🧹 {}일보다 오래된 로그 {}개를 지웠습니다 (KTO_LOG_KEEP_DAYS)",
+                    settings.log_keep_days, removed);
+  }
   return path;
 }
 

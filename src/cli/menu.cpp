@@ -53,27 +53,35 @@ int collect_mode(const GlobalOptions& global, std::ostream& out, const std::stri
   return run_collect(global, args);
 }
 
+// Why a menu entry of codes is refused, in the menu's words: the user typed codes, not flags.
+std::string region_entry_problem(const std::string& answer, const api::ParsedRegions& parsed) {
+  if (answer.empty()) return "지역 코드를 입력하지 않았습니다";
+  if (!parsed.bad_entry.empty()) return "잘못된 지역 코드입니다: '" + parsed.bad_entry + "'";
+  return "빈 항목이 있습니다: '" + answer + "' (쉼표로 구분해 입력하세요, 예: 1,6,31)";
+}
+
 // Choice 2: the codes are asked for and checked here, so a typo brings the menu back with the
-// valid codes instead of an error from the collector.
-std::optional<int> collect_regions(const GlobalOptions& global, std::istream& in,
-                                   std::ostream& out) {
+// valid codes instead of an error from the collector. A refused entry ran nothing, so it leaves
+// the exit code as it was. False at the end of the input.
+bool collect_regions(const GlobalOptions& global, std::istream& in, std::ostream& out, int& last) {
   out << "사용 가능한 지역 코드: " << api::valid_codes_text() << "\n";
   auto answer = ask(in, out, "지역 코드를 입력하세요 (예: 1,6,31): ");
-  if (!answer) return std::nullopt;
+  if (!answer) return false;
   auto parsed = api::parse_region_list(*answer);
   if (!parsed.error.empty() || parsed.codes.empty()) {
-    out << "❌ 잘못된 지역 코드입니다: "
-        << (parsed.error.empty() ? std::string("입력이 없습니다") : parsed.error) << "\n";
-    return static_cast<int>(ExitCode::usage);
+    out << "❌ " << region_entry_problem(*answer, parsed) << ". 메뉴로 돌아갑니다.\n";
+    return true;
   }
-  return collect_mode(global, out, "regions", *answer);
+  last = collect_mode(global, out, "regions", *answer);
+  return true;
 }
 
 }  // namespace
 
 int run_menu(const GlobalOptions& global, std::istream& in, std::ostream& out) {
   // The exit code is the last command's: a script that runs "5\n0\n" learns whether a key is
-  // usable. Ending the menu before any command (0 or the end of input) is 0.
+  // usable. Ending the menu before any command (0 or the end of input) is 0, and so is ending it
+  // after entries that ran nothing (a wrong choice, wrong codes).
   int last = 0;
   for (;;) {
     out << k_menu;
@@ -86,9 +94,7 @@ int run_menu(const GlobalOptions& global, std::istream& in, std::ostream& out) {
     if (*choice == "1") {
       last = collect_mode(global, out, "all");
     } else if (*choice == "2") {
-      auto code = collect_regions(global, in, out);
-      if (!code) return last;
-      last = *code;
+      if (!collect_regions(global, in, out, last)) return last;
     } else if (*choice == "3") {
       last = collect_mode(global, out, "major");
     } else if (*choice == "4") {

@@ -63,7 +63,7 @@ class Job {
                    const store::UpsertStats& stats);
   void dispatch(std::vector<ScopeState>& states, FetchWorkers& workers);
   void halt(std::vector<ScopeState>& states, FetchWorkers& workers);
-  void report_progress(const std::vector<ScopeState>& states, const std::string& label);
+  void report_progress(const std::vector<ScopeState>& states);
   void finish_phase(const std::vector<ScopeState>& states);
 
   api::TourApiClient& m_client;
@@ -258,10 +258,26 @@ void Job::handle_failure(ScopeState& state, const FetchDone& done) {
   }
 }
 
-void Job::report_progress(const std::vector<ScopeState>& states, const std::string& label) {
+// The provinces with pages in flight, not the one whose page came last (it may have just finished).
+std::string in_flight_label(const std::vector<ScopeState>& states) {
+  constexpr std::size_t k_max_named = 3;
+  std::vector<std::string> names;
+  for (const auto& s : states) {
+    if (s.idle()) continue;
+    std::string name = scope_label(s.scope());
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  }
+  std::string label;
+  for (std::size_t i = 0; i < names.size() && i < k_max_named; ++i)
+    label += (i == 0 ? "" : ", ") + names[i];
+  if (names.size() > k_max_named) label += " 외 " + std::to_string(names.size() - k_max_named) + "곳";
+  return label.empty() ? "마무리 중" : label;
+}
+
+void Job::report_progress(const std::vector<ScopeState>& states) {
   if (!m_progress) return;
   Progress p;
-  p.label = label;
+  p.label = in_flight_label(states);
   for (const auto& s : states) {
     p.pages_done += s.pages_done();
     p.pages_total += s.pages_planned();
@@ -305,8 +321,9 @@ bool Job::run_phase(const std::vector<Scope>& scopes, int concurrency) {
   for (const auto& s : states) m_phase_pages += s.pages_done();
   m_flight.set_max(concurrency);
   FetchWorkers workers(concurrency, [&](const PageTask& task) {
+    // The label makes the client's retry lines name the province.
     api::ListRequest req{states[task.scope].scope().operation, states[task.scope].scope().params,
-                         task.page_no, task.page_size};
+                         task.page_no, task.page_size, scope_label(states[task.scope].scope())};
     // The stop itself, not a copy updated between pages: a page hanging or in back-off must see
     // a signal at once.
     return m_client.fetch(req, &m_stop);
@@ -329,7 +346,6 @@ bool Job::run_phase(const std::vector<Scope>& scopes, int concurrency) {
     }
     dispatch(states, workers);
     handle_batch(states, batch);
-    const std::size_t last_scope = batch.back().task.scope;
     // The written pages go now, not when the next page arrives: their buffers then serve the pages
     // dispatched below, and no more than the concurrency + 1 pages are ever alive.
     batch.clear();
@@ -339,7 +355,7 @@ bool Job::run_phase(const std::vector<Scope>& scopes, int concurrency) {
       halt(states, workers);
     }
     dispatch(states, workers);
-    report_progress(states, scope_label(states[last_scope].scope()));
+    report_progress(states);
   }
   finish_phase(states);
   return m_since_semantics;

@@ -54,7 +54,7 @@ std::variant<std::string, LineError> parse_value(std::string_view raw) {
 
 }  // namespace
 
-Result<EnvMap> parse_dotenv(std::string_view text, std::string_view source) {
+Result<EnvMap> parse_dotenv(std::string_view text, std::string_view source, EnvLines* lines) {
   EnvMap out;
   int line_no = 0;
   std::size_t pos = 0;
@@ -81,6 +81,7 @@ Result<EnvMap> parse_dotenv(std::string_view text, std::string_view source) {
     if (auto* err = std::get_if<LineError>(&value))
       return make_error(where + err->what + " for " + std::string(name), ExitCode::usage);
     out[std::string(name)] = std::get<std::string>(std::move(value));
+    if (lines) (*lines)[std::string(name)] = line_no;
   }
   return out;
 }

@@ -39,17 +39,22 @@ class Layers {
   std::vector<const EnvMap*> m_layers;
 };
 
-Result<int> positive_int(const Layers& layers, const std::string& name, int fallback, int max) {
+Result<int> whole_number(const Layers& layers, const std::string& name, int fallback, int min,
+                         int max) {
   auto raw = layers.get(name);
   if (!raw) return fallback;
   std::string v = trim(*raw);
   int n = 0;
   auto res = std::from_chars(v.data(), v.data() + v.size(), n);
-  if (v.empty() || res.ec != std::errc{} || res.ptr != v.data() + v.size() || n < 1 || n > max)
-    return make_error(name + "='" + v + "' is not a whole number from 1 to " +
-                          std::to_string(max) + ": fix it in .env or the environment",
+  if (v.empty() || res.ec != std::errc{} || res.ptr != v.data() + v.size() || n < min || n > max)
+    return make_error(name + "='" + v + "'은(는) " + std::to_string(min) + "부터 " +
+                          std::to_string(max) + "까지의 정수가 아닙니다: .env나 환경 변수에서 고치세요",
                       ExitCode::usage);
   return n;
+}
+
+Result<int> positive_int(const Layers& layers, const std::string& name, int fallback, int max) {
+  return whole_number(layers, name, fallback, 1, max);
 }
 
 Result<std::chrono::seconds> duration(const Layers& layers, const std::string& name,
@@ -67,7 +72,7 @@ Result<std::chrono::seconds> duration(const Layers& layers, const std::string& n
   return *d;
 }
 
-Result<EnvMap> read_env_file(const SettingsSources& sources) {
+Result<EnvMap> read_env_file(const SettingsSources& sources, EnvLines& lines) {
   std::error_code ec;
   if (!fs::exists(sources.env_file, ec)) {
     if (sources.env_file_explicit)
@@ -80,7 +85,50 @@ Result<EnvMap> read_env_file(const SettingsSources& sources) {
   if (!text)
     return make_error(text.error().message + ": make the .env file readable or pass --env-file",
                       ExitCode::usage);
-  return parse_dotenv(*text, sources.env_file.string());
+  return parse_dotenv(*text, sources.env_file.string(), &lines);
+}
+
+std::string did_you_mean(const NameSuggestion& s) {
+  return "알 수 없는 설정이라 무시합니다 (" + s.closest + "을(를) 뜻했다면 이름을 고치세요)";
+}
+
+// A name that looks like a setting but is not one would leave its default in force unnoticed.
+// In .env (this tool's file) every such name is reported; the environment is shared with other
+// programs, so there only a near miss (a typo, a wrong case) is: a distance of at most 3.
+void warn_unknown_names(const SettingsSources& sources, const EnvMap& file, const EnvLines& lines,
+                        std::vector<std::string>& warnings) {
+  constexpr std::size_t k_env_typo_distance = 3;
+  for (const auto& [name, value] : file) {
+    auto unknown = unknown_setting(name);
+    if (!unknown) continue;
+    auto line = lines.find(name);
+    warnings.push_back(sources.env_file.string() + ":" +
+                       std::to_string(line == lines.end() ? 0 : line->second) + ": " + name + ": " +
+                       did_you_mean(*unknown));
+  }
+  for (const auto& [name, value] : sources.process_env) {
+    auto unknown = unknown_setting(name);
+    if (unknown && unknown->distance <= k_env_typo_distance)
+      warnings.push_back("환경 변수 " + name + ": " + did_you_mean(*unknown));
+  }
+}
+
+// KTO_API_KEY by the layers, except that an empty (or blank) value in the environment does not
+// hide a key written in .env: `KTO_API_KEY= collector …` or a unit's empty Environment= line is
+// a mistake, not a wish to run without keys. The .env key is used, and a warning says so.
+std::optional<std::string> api_key_value(const SettingsSources& sources, const EnvMap& file,
+                                         const Layers& layers, std::vector<std::string>& warnings) {
+  const std::string name = "KTO_API_KEY";
+  auto env = sources.process_env.find(name);
+  auto in_file = file.find(name);
+  bool env_blank = env != sources.process_env.end() && trim(env->second).empty();
+  bool file_has_key = in_file != file.end() && !trim(in_file->second).empty();
+  if (!sources.flags.contains(name) && env_blank && file_has_key) {
+    warnings.push_back("환경 변수 KTO_API_KEY가 비어 있어 " + sources.env_file.string() +
+                       "의 KTO_API_KEY를 씁니다 (빈 환경 변수는 지우거나 키를 넣으세요)");
+    return in_file->second;
+  }
+  return layers.get(name);
 }
 
 }  // namespace
@@ -108,15 +156,17 @@ KeyList parse_key_list(std::string_view value) {
 }
 
 Result<Settings> load_settings(const SettingsSources& sources) {
-  auto file = read_env_file(sources);
+  EnvLines lines;
+  auto file = read_env_file(sources, lines);
   if (!file) return file.error();
   Layers layers(sources.flags, sources.process_env, *file);
   Settings s;
-  if (auto raw = layers.get("KTO_API_KEY")) {
+  warn_unknown_names(sources, *file, lines, s.warnings);
+  if (auto raw = api_key_value(sources, *file, layers, s.warnings)) {
     s.api_key_given = true;
     auto list = parse_key_list(*raw);
     s.api_keys = std::move(list.keys);
-    s.warnings = std::move(list.warnings);
+    s.warnings.insert(s.warnings.end(), list.warnings.begin(), list.warnings.end());
     for (const auto& k : s.api_keys) util::register_secret(k);
   }
   auto limit = positive_int(layers, "KTO_API_DAILY_LIMIT", 1000, 100000000);
@@ -149,6 +199,10 @@ Result<Settings> load_settings(const SettingsSources& sources) {
     if (a.empty()) return make_error("KTO_MOBILE_APP is empty: give an app name", ExitCode::usage);
     s.mobile_app = a;
   }
+  // 0 keeps every log; the upper bound (100 years) only catches a slip of the keyboard.
+  auto keep = whole_number(layers, "KTO_LOG_KEEP_DAYS", 30, 0, 36500);
+  if (!keep) return keep.error();
+  s.log_keep_days = *keep;
   if (sources.db_path) s.db_path = *sources.db_path;
   if (sources.state_file) s.state_file = *sources.state_file;
   if (sources.log_dir) s.log_dir = *sources.log_dir;

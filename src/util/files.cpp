@@ -32,6 +32,25 @@ bool write_all(int fd, std::string_view data) {
 
 }  // namespace
 
+std::string errno_korean(int err) {
+  switch (err) {
+    case ENOSPC: return "저장 공간이 부족합니다";
+    case EDQUOT: return "디스크 할당량을 넘었습니다";
+    case EACCES:
+    case EPERM: return "권한이 없습니다";
+    case EROFS: return "읽기 전용 파일 시스템입니다";
+    case ENOENT: return "경로가 없습니다";
+    case ENOTDIR: return "경로 중간에 폴더가 아닌 것이 있습니다";
+    case EISDIR: return "폴더입니다";
+    case EPIPE: return "읽는 쪽이 닫혔습니다";
+    case EIO: return "입출력 오류입니다";
+    case ELOOP: return "심볼릭 링크가 너무 많이 이어집니다";
+    case ENAMETOOLONG: return "경로가 너무 깁니다";
+    case EFBIG: return "파일이 너무 큽니다";
+    default: return "시스템 오류 " + std::to_string(err) + " (" + errno_text(err) + ")";
+  }
+}
+
 Result<void> write_file_atomic(const fs::path& path, std::string_view content, unsigned mode) {
   std::error_code ec;
   fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();

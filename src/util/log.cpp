@@ -1,15 +1,19 @@
 #include "kto/util/log.hpp"
 
+#include <spdlog/details/file_helper.h>
 #include <spdlog/pattern_formatter.h>
-#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
+#include <mutex>
+#include <regex>
 
 #include "kto/util/secrets.hpp"
+#include "kto/util/status_line.hpp"
 
 namespace kto::util {
 namespace {
@@ -43,6 +47,48 @@ class RedactingSink final : public spdlog::sinks::sink {
   std::shared_ptr<spdlog::sinks::sink> m_inner;
 };
 
+// The log file is created with its first line, not when logging is set up: a command that logs
+// nothing (a run refused by the lock, a quiet check) leaves no empty file behind.
+class LazyFileSink final : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  explicit LazyFileSink(std::filesystem::path path) : m_path(std::move(path)) {}
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    if (!m_open) {
+      // init_logging checked the folder; a file that still cannot be made loses its lines rather
+      // than logging about the log from inside the logger.
+      if (m_failed) return;
+      try {
+        m_file.open(m_path.string(), false);
+        m_open = true;
+      } catch (const spdlog::spdlog_ex&) {
+        m_failed = true;
+        return;
+      }
+    }
+    spdlog::memory_buf_t formatted;
+    formatter_->format(msg, formatted);
+    m_file.write(formatted);
+  }
+  void flush_() override {
+    if (m_open) m_file.flush();
+  }
+
+ private:
+  std::filesystem::path m_path;
+  spdlog::details::file_helper m_file;
+  bool m_open = false;
+  bool m_failed = false;
+};
+
+// Whether the file can be made (or appended to) when its first line comes.
+bool can_write(const std::filesystem::path& file) {
+  if (::access(file.c_str(), F_OK) == 0) return ::access(file.c_str(), W_OK) == 0;
+  std::filesystem::path dir = file.parent_path().empty() ? "." : file.parent_path();
+  return ::access(dir.c_str(), W_OK | X_OK) == 0;
+}
+
 spdlog::level::level_enum console_level(Verbosity v) {
   switch (v) {
     case Verbosity::quiet: return spdlog::level::warn;
@@ -61,21 +107,21 @@ bool init_logging(const LogOptions& options) {
     const char* no_color = std::getenv("NO_COLOR");
     bool color = stderr_is_tty() && (no_color == nullptr || *no_color == '\0');
     console->set_color_mode(color ? spdlog::color_mode::always : spdlog::color_mode::never);
-    auto wrapped = std::make_shared<RedactingSink>(console);
+    // A progress line on the terminal is erased before each log line and drawn again after it.
+    auto around_status = std::make_shared<StatusLineSink>(console, terminal_status_line());
+    auto wrapped = std::make_shared<RedactingSink>(around_status);
     wrapped->set_pattern("%^[%H:%M:%S] %v%$");
     wrapped->set_level(console_level(options.verbosity));
     sinks.push_back(wrapped);
   }
   bool file_ok = true;
   if (options.file) {
-    try {
-      auto file = std::make_shared<spdlog::sinks::basic_file_sink_mt>(options.file->string(), false);
-      auto wrapped = std::make_shared<RedactingSink>(file);
+    file_ok = can_write(*options.file);
+    if (file_ok) {
+      auto wrapped = std::make_shared<RedactingSink>(std::make_shared<LazyFileSink>(*options.file));
       wrapped->set_pattern("[%Y-%m-%d %H:%M:%S.%e] [%l] %v");
       wrapped->set_level(spdlog::level::debug);
       sinks.push_back(wrapped);
-    } catch (const spdlog::spdlog_ex&) {
-      file_ok = false;
     }
   }
   auto logger = std::make_shared<spdlog::logger>("kto", sinks.begin(), sinks.end());
@@ -85,6 +131,27 @@ bool init_logging(const LogOptions& options) {
   if (!file_ok)
     spdlog::warn("로그 파일을 열 수 없습니다: {} (콘솔에만 기록합니다)", options.file->string());
   return file_ok;
+}
+
+int prune_old_logs(const std::filesystem::path& dir, int keep_days, TimePoint now) {
+  if (keep_days <= 0) return 0;
+  // This tool's own names only: anything else in the folder is someone else's.
+  static const std::regex k_own_log(R"((collector|api_key_test)_\d{8}_\d{6}\.log)");
+  const auto cutoff = now - std::chrono::hours(24) * keep_days;
+  int removed = 0;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    std::error_code entry_ec;
+    if (!entry.is_regular_file(entry_ec) ||
+        !std::regex_match(entry.path().filename().string(), k_own_log))
+      continue;
+    auto written = entry.last_write_time(entry_ec);
+    if (entry_ec) continue;
+    auto written_sys = std::chrono::time_point_cast<Millis>(
+        std::chrono::file_clock::to_sys(written));
+    if (written_sys < cutoff && std::filesystem::remove(entry.path(), entry_ec)) ++removed;
+  }
+  return removed;
 }
 
 void shutdown_logging() {

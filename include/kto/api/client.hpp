@@ -32,6 +32,7 @@ struct ListRequest {
   Params params;  // contentTypeId, lDongRegnCd, arrange, modifiedtime, showflag … (no paging)
   int page_no = 1;
   int num_of_rows = 1000;
+  std::string label;  // what the page belongs to ("서울"), named in the retry and failure lines
 };
 
 enum class FetchStatus {

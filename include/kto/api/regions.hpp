@@ -27,6 +27,7 @@ int derive_area_code(std::string_view areacode, std::string_view ldong, int fall
 struct ParsedRegions {
   std::vector<int> codes;
   std::string error;
+  std::string bad_entry;  // the entry that is not a code ("" when the input or an entry is empty)
 };
 ParsedRegions parse_region_list(std::string_view text);
 std::string valid_codes_text();  // "1 서울, 2 인천, …"

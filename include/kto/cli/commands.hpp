@@ -52,7 +52,8 @@ int run_regions(const GlobalOptions& global);
 
 struct ExportArgs {
   std::string format = "csv";
-  std::string out;  // "" = stdout
+  std::string out;  // "" or "-" = stdout
+  bool bom = false;  // CSV only: a UTF-8 byte order mark first, for Excel
 };
 int run_export(const GlobalOptions& global, const ExportArgs& args);
 

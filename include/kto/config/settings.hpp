@@ -35,6 +35,7 @@ struct Settings {
   std::filesystem::path db_path = "data/restaurants.db";
   std::filesystem::path state_file = "data/cache/api_key_cache.json";
   std::filesystem::path log_dir = "logs";
+  int log_keep_days = 30;  // KTO_LOG_KEEP_DAYS; 0 keeps every log
   std::vector<std::string> warnings;
   bool api_key_given = false;  // KTO_API_KEY was set, even if it held no usable key
   // Where each value came from does not matter to the program; whether a key was set does.
@@ -53,5 +54,15 @@ Result<Settings> load_settings(const SettingsSources& sources);
 
 // The process environment as a map (KTO_* and NO_COLOR).
 EnvMap process_environment();
+
+// The settings this tool reads (the README's table).
+const std::vector<std::string_view>& known_setting_names();
+struct NameSuggestion {
+  std::string closest;    // the known name nearest to the unknown one
+  std::size_t distance;   // its edit distance (after upper-casing)
+};
+// For a name that looks like a setting (KTO_…, any case) but is not one: the closest known name.
+// nullopt for a known name or one without the prefix.
+std::optional<NameSuggestion> unknown_setting(std::string_view name);
 
 }  // namespace kto::config

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <optional>
 
+#include "kto/util/clock.hpp"
+
 namespace kto::util {
 
 enum class Verbosity { quiet, normal, verbose };
@@ -15,8 +17,14 @@ struct LogOptions {
   bool console = true;
 };
 
-// Returns false (and logs to the console only) when the log file cannot be opened.
+// Returns false (and logs to the console only) when the log file cannot be made. The file itself
+// is created with the first line logged: a command that logs nothing leaves no empty file.
 bool init_logging(const LogOptions& options);
+
+// Deletes this tool's own log files in dir (collector_YYYYMMDD_HHMMSS.log and
+// api_key_test_YYYYMMDD_HHMMSS.log, nothing else, not in subfolders) last written more than
+// keep_days days before now; keep_days 0 keeps every file. Returns how many were deleted.
+int prune_old_logs(const std::filesystem::path& dir, int keep_days, TimePoint now);
 void shutdown_logging();
 
 // True when stdout / stderr is a terminal.
