@@ -15,7 +15,7 @@ constexpr std::string_view k_prefix = "/B551011/";
 struct GatewayCode {
   std::string_view code, message;
 };
-// The gateway's refusals, by cause (tourapi.md's code table).
+// The gateway's refusals, by cause (docs/service.md's code table).
 constexpr GatewayCode k_no_service{"12", "NO_OPENAPI_SERVICE_ERROR"};
 constexpr GatewayCode k_disabled{"21", "TEMPORARILY_DISABLE_THE_SERVICEKEY_ERROR"};
 constexpr GatewayCode k_daily{"22", "LIMITED_NUMBER_OF_SERVICE_REQUESTS_EXCEEDS_ERROR"};

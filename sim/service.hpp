@@ -1,6 +1,6 @@
 #pragma once
 // The KorService2 service behind the gateway: parameter checks, filters, sorting and paging of the
-// operations the project uses, with the real one's quirks (tourapi.md). Knows nothing of keys.
+// operations the project uses, with the real one's quirks (docs/service.md). Knows nothing of keys.
 #include <string>
 #include <string_view>
 #include <utility>

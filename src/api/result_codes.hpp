@@ -1,6 +1,6 @@
 #pragma once
-// The gateway's and the service's result codes, in one table (tourapi.md "Errors"). Private to
-// src/api: classify() is the only reader.
+// The gateway's and the service's result codes, in one table (docs/service.md, "Result codes").
+// Private to src/api: classify() is the only reader.
 #include <string_view>
 
 #include "kto/api/outcome.hpp"

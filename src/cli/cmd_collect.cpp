@@ -43,7 +43,7 @@ int fail(const Error& error) {
   return static_cast<int>(error.exit_code);
 }
 
-// The service's largest page (tourapi.md): a bigger numOfRows is answered with an empty body.
+// The service's largest page (docs/service.md): a bigger numOfRows is answered with an empty body.
 constexpr int k_max_page_size = 1000;
 
 // Checks every flag before anything is opened or called.

@@ -96,7 +96,7 @@ void run_metrics(std::string& out, const collect::CollectReport& report, const u
   for (const char* status : k_statuses)
     out += fmt::format("kto_run_status{{status=\"{}\"}} {}\n", status,
                        report.status == status ? 1 : 0);
-  gauge(out, "kto_run_exit_code", "Exit code of the last run (contracts.md).",
+  gauge(out, "kto_run_exit_code", "Exit code of the last run (docs/contracts.md).",
         static_cast<double>(static_cast<int>(report.exit_code)));
   std::optional<std::string> last_success = previous_success;
   if (report.status == "success") {

@@ -1,6 +1,6 @@
 #pragma once
 // The operator's commands as the interactive menu needs them: writing their report to a stream
-// instead of std::cout, with the same exit codes as the subcommands (contracts.md).
+// instead of std::cout, with the same exit codes as the subcommands (docs/contracts.md).
 #include <iosfwd>
 #include <string>
 

@@ -1,5 +1,5 @@
 #pragma once
-// The durable part of one key's state, as the JSON state file holds it (contracts.md), and the
+// The durable part of one key's state, as the JSON state file holds it (docs/contracts.md), and the
 // three-way merge that lets several processes share that file without losing each other's updates.
 #include <cstddef>
 #include <filesystem>

@@ -127,7 +127,7 @@ std::optional<TimePoint> parse_iso8601(std::string_view s) {
     if (oh > 23 || om > 59) return std::nullopt;
     offset_minutes = (oh * 60 + om) * (rest[0] == '-' ? -1 : 1);
   } else {
-    // contracts.md: times carry an offset; a time without one is ambiguous and refused.
+    // docs/contracts.md: times carry an offset; a time without one is ambiguous and refused.
     return std::nullopt;
   }
   auto t = *day + hours{h} + minutes{mi} + seconds{se} - minutes{offset_minutes};

@@ -179,7 +179,7 @@ TEST_F(UserKeys, StatusShowsEveryOperationTheKeyUsedToday) {
                                        std::to_string(listed) + "/1000, areaCode2 1/1000, 오류: 0회)"))
       << status.out;
   auto doc = one.run_json({"status"});
-  EXPECT_EQ(doc["keys"][0]["usage"], listed);  // contracts.md: the listing operation's count
+  EXPECT_EQ(doc["keys"][0]["usage"], listed);  // docs/contracts.md: the listing operation's count
   EXPECT_EQ(doc["keys"][0]["usage_by_operation"],
             nlohmann::json({{"areaBasedList2", listed}, {"areaCode2", 1}}));
 }

@@ -19,7 +19,7 @@ struct CodeCase {
   OutcomeKind kind;
 };
 
-// The whole table of tourapi.md, through both documents that carry codes.
+// The whole table of docs/service.md, through both documents that carry codes.
 const CodeCase k_code_cases[] = {
     {"01", OutcomeKind::service_error}, {"02", OutcomeKind::service_error},
     {"03", OutcomeKind::no_data},       {"04", OutcomeKind::service_error},

@@ -29,7 +29,7 @@ class KeyPoolManual : public KeyPoolTest {
 
   json read_state() { return json::parse(read_text(state_file)); }
 
-  // A state file of the shape contracts.md shows, as a version without "deactivated_by" wrote it:
+  // A state file of the shape docs/contracts.md shows, as a version without "deactivated_by" wrote it:
   // one disabled key per reason (nullopt: no reason), disabled two hours before the clock.
   void write_old_state(const std::vector<std::optional<std::string>>& reasons) {
     json keys = json::array();

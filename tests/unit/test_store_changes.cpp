@@ -121,7 +121,7 @@ TEST_F(StoreChanges, HidingARowIsAnUpdateAndSeeingItHiddenAgainIsNot) {
   const auto run = new_run(*db);
   const auto listed = fixture_items("areaBasedList2.json");
   ASSERT_TRUE(db->write_page(page_of(listed, run, k_day1, 1, false, 34)).ok());
-  // The sync list's hidden item: showflag 0 and blank codes (tourapi.md).
+  // The sync list's hidden item: showflag 0 and blank codes (docs/service.md).
   auto hidden = nlohmann::json::array({listed[0]});
   hidden[0]["showflag"] = "0";
   hidden[0]["lDongRegnCd"] = "";

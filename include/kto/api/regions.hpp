@@ -1,6 +1,6 @@
 #pragma once
 // The seed's province codes (areaCode) and the legal-district province codes (lDongRegnCd) the
-// collector queries by, because many newer items have a blank areacode (tourapi.md).
+// collector queries by, because many newer items have a blank areacode (docs/service.md).
 #include <optional>
 #include <string>
 #include <string_view>

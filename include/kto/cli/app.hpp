@@ -3,7 +3,7 @@
 namespace kto::cli {
 
 // The one top-level entry: parses flags, runs the command, turns anything left over into one line
-// on stderr and an exit code (contracts.md).
+// on stderr and an exit code (docs/contracts.md).
 int run(int argc, char** argv);
 
 }  // namespace kto::cli

@@ -1,6 +1,6 @@
 #pragma once
 // One function per command: setup_x(CLI::App&, …) declares its flags (with --help examples),
-// run_x(…) does the work and returns the exit code of contracts.md.
+// run_x(…) does the work and returns the exit code of docs/contracts.md.
 #include <CLI/CLI.hpp>
 
 #include <iosfwd>

@@ -27,7 +27,7 @@ struct GlobalOptions {
   std::string base_url;    // --base-url overrides KTO_API_BASE_URL
 };
 
-// Which log file a command writes (contracts.md): collector_… for collections, api_key_test_…
+// Which log file a command writes (docs/contracts.md): collector_… for collections, api_key_test_…
 // for status, health and recover.
 enum class LogKind { none, collector, key_test };
 

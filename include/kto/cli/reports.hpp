@@ -1,6 +1,6 @@
 #pragma once
 // The operator's reports in the seed's words (API 키 상태 보고서, 건강 상태 점검, 복구 결과, 지역
-// 코드) and their --json documents (contracts.md). Commands and the interactive menu share them.
+// 코드) and their --json documents (docs/contracts.md). Commands and the interactive menu share them.
 // Every key appears by its preview, and every text that came from outside passes through redact().
 #include <nlohmann/json.hpp>
 
@@ -21,7 +21,7 @@ std::string when_text(util::TimePoint t, util::TimePoint now);
 std::string render_status_report(const keys::PoolSummary& summary,
                                   const std::vector<keys::KeyStatus>& keys, util::TimePoint now,
                                   std::chrono::seconds recovery_after);
-// contracts.md's status document.
+// docs/contracts.md's status document.
 nlohmann::ordered_json status_json(const keys::PoolSummary& summary,
                            const std::vector<keys::KeyStatus>& keys);
 // One key of the status document (also `keys list --json`).

@@ -87,7 +87,7 @@ struct RunFlags {
   bool fatal = false;           // the database or the request itself: not resumable as is
   bool complete = false;        // every scope finished
 };
-// The status and exit code of a finished job (contracts.md).
+// The status and exit code of a finished job (docs/contracts.md).
 void settle_status(CollectReport& report, const RunFlags& flags);
 
 }  // namespace kto::collect

@@ -1,6 +1,7 @@
 #pragma once
 // Settings come from flags, then the process environment, then the .env file, then defaults
-// (contracts.md). Every value is checked: an invalid one is a usage error, never a silent default.
+// (docs/contracts.md). Every value is checked: an invalid one is a usage error, never a silent
+// default.
 #include <chrono>
 #include <filesystem>
 #include <optional>

@@ -1,6 +1,6 @@
 #pragma once
-// The SQLite store (contracts.md): restaurants upserted by contentid, in the same transaction as
-// their page's checkpoint (pages that waited for the writer share one), so a crash loses at most
+// The SQLite store (docs/contracts.md): restaurants upserted by contentid, in the same transaction
+// as their page's checkpoint (pages that waited for the writer share one), so a crash loses at most
 // the pages in memory and a resumed run never fetches a finished page again. WAL mode; a
 // schema_version table drives migrations.
 #include <sqlite3.h>

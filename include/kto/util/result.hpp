@@ -6,7 +6,7 @@
 
 namespace kto {
 
-// Exit codes of contracts.md; an Error carries the one a CLI should end with.
+// Exit codes of docs/contracts.md; an Error carries the one a CLI should end with.
 enum class ExitCode : int {
   ok = 0,
   failure = 1,

@@ -1,5 +1,5 @@
 #pragma once
-// Korean time (KST, UTC+9, no daylight saving) and the formats of contracts.md.
+// Korean time (KST, UTC+9, no daylight saving) and the formats of docs/contracts.md.
 #include <optional>
 #include <string>
 #include <string_view>
