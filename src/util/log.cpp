@@ -7,10 +7,11 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <mutex>
-#include <regex>
+#include <string_view>
 
 #include "kto/util/secrets.hpp"
 #include "kto/util/status_line.hpp"
@@ -133,17 +134,35 @@ bool init_logging(const LogOptions& options) {
   return file_ok;
 }
 
+namespace {
+
+bool all_digits(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// collector_YYYYMMDD_HHMMSS.log or api_key_test_YYYYMMDD_HHMMSS.log: this tool's own names only,
+// anything else in the folder is someone else's.
+bool is_own_log(std::string_view name) {
+  for (std::string_view prefix : {std::string_view("collector_"), std::string_view("api_key_test_")}) {
+    if (!name.starts_with(prefix)) continue;
+    std::string_view stamp = name.substr(prefix.size());  // YYYYMMDD_HHMMSS.log
+    return stamp.size() == 19 && all_digits(stamp.substr(0, 8)) && stamp[8] == '_' &&
+           all_digits(stamp.substr(9, 6)) && stamp.substr(15) == ".log";
+  }
+  return false;
+}
+
+}  // namespace
+
 int prune_old_logs(const std::filesystem::path& dir, int keep_days, TimePoint now) {
   if (keep_days <= 0) return 0;
-  // This tool's own names only: anything else in the folder is someone else's.
-  static const std::regex k_own_log(R"((collector|api_key_test)_\d{8}_\d{6}\.log)");
   const auto cutoff = now - std::chrono::hours(24) * keep_days;
   int removed = 0;
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
     std::error_code entry_ec;
     if (!entry.is_regular_file(entry_ec) ||
-        !std::regex_match(entry.path().filename().string(), k_own_log))
+        !is_own_log(entry.path().filename().string()))
       continue;
     auto written = entry.last_write_time(entry_ec);
     if (entry_ec) continue;
