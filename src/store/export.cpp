@@ -140,8 +140,9 @@ Result<long long> Database::export_rows(std::ostream& out, bool csv) {
   int rc = SQLITE_DONE;
   try {
     rc = csv ? stream_csv(*stmt, out, rows) : stream_jsonl(*stmt, out, rows);
-  } catch (const std::exception& e) {
-    return make_error(m_path.string() + "의 " + format + " 내보내기를 쓰지 못했습니다: " + e.what());
+  } catch (const std::exception&) {
+    // The stream's own words ("basic_ios::clear: iostream error") tell an operator nothing.
+    return make_error(m_path.string() + "의 " + format + " 내보내기를 쓰지 못했습니다: 출력 스트림 오류");
   }
   if (!out) return make_error(m_path.string() + "의 " + format + " 내보내기를 쓰지 못했습니다");
   if (rc != SQLITE_DONE) return error(rc, format + " 내보내는 중");

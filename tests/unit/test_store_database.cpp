@@ -123,7 +123,7 @@ TEST_F(DatabaseOpen, RefusesASchemaNewerThanItKnows) {
   }
   auto db = Database::open(path);
   ASSERT_FALSE(db.ok());
-  EXPECT_NE(db.error().message.find("newer"), std::string::npos) << db.error().message;
+  EXPECT_NE(db.error().message.find("더 새 kto-collector"), std::string::npos) << db.error().message;
 }
 
 TEST_F(DatabaseOpen, ReportsAFolderItCannotCreate) {
