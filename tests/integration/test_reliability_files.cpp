@@ -57,7 +57,7 @@ TEST(ReliabilityFiles, CorruptDatabaseIsNeitherOverwrittenNorCalledFor) {
   std::string noise(16384, '\0');
   for (std::size_t i = 0; i < noise.size(); ++i) noise[i] = static_cast<char>((i * 7919) % 251);
   write_bytes(db_path(cli), noise);
-  expect_stopped_before_calling(sim, cli, 1, {"data/restaurants.db", "not an SQLite database"});
+  expect_stopped_before_calling(sim, cli, 1, {"data/restaurants.db", "SQLite 데이터베이스가 아닙니다"});
 
   // The same with a valid SQLite header and a damaged body.
   write_bytes(db_path(cli), std::string("SQLite format 3") + std::string(1, '\0') + noise);
