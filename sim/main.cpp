@@ -64,7 +64,7 @@ T parse_number(const std::string& flag, const std::string& text, T max_value) {
   T value{};
   auto res = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || res.ec != std::errc{} || res.ptr != text.data() + text.size() || value > max_value)
-    throw UsageError{flag + " expects a non-negative number, got '" + text + "'"};
+    throw UsageError{flag + "에는 0 이상의 수를 주세요 (받은 값: '" + text + "')"};
   return value;
 }
 
@@ -78,7 +78,8 @@ Options parse_args(int argc, char** argv) {
       o.quiet = true;
       continue;
     }
-    if (i + 1 >= args.size()) throw UsageError{"unknown flag or missing value: " + flag};
+    if (i + 1 >= args.size())
+      throw UsageError{"알 수 없는 옵션이거나 값이 빠졌습니다: " + flag + " ('kto-sim --help' 참고)"};
     const std::string& value = args[++i];
     if (flag == "--host") o.server.host = value;
     else if (flag == "--port") o.server.port = parse_number<int>(flag, value, 65535);
@@ -91,7 +92,7 @@ Options parse_args(int argc, char** argv) {
       if (!range) throw UsageError{range.error().message};
       o.latency = *range;
     } else {
-      throw UsageError{"unknown flag: " + flag};
+      throw UsageError{"알 수 없는 옵션입니다: " + flag + " ('kto-sim --help' 참고)"};
     }
   }
   return o;
@@ -101,12 +102,12 @@ Scenario load_scenario(const Options& o) {
   nlohmann::json doc = nlohmann::json::object();
   if (!o.scenario_file.empty()) {
     std::ifstream in(o.scenario_file);
-    if (!in) throw UsageError{"cannot read the scenario " + o.scenario_file};
+    if (!in) throw UsageError{"시나리오 " + o.scenario_file + "을(를) 읽을 수 없습니다"};
     std::stringstream text;
     text << in.rdbuf();
     // Comments are allowed: a scenario is written by hand.
     doc = nlohmann::json::parse(text.str(), nullptr, false, true);
-    if (doc.is_discarded()) throw UsageError{"the scenario " + o.scenario_file + " is not valid JSON"};
+    if (doc.is_discarded()) throw UsageError{"시나리오 " + o.scenario_file + "이(가) 올바른 JSON이 아닙니다"};
   }
   auto parsed = kto::sim::parse_scenario(doc);
   if (!parsed) throw UsageError{parsed.error().message};
@@ -143,14 +144,14 @@ int main(int argc, char** argv) {
   kto::sim::Dataset data(scenario.dataset, scenario.seed, yesterday);
   kto::sim::Gateway gateway(scenario, data, options.request_log);
   if (!gateway.log_ok()) {
-    std::fprintf(stderr, "kto-sim: cannot open the request log %s\n", options.request_log.c_str());
+    std::fprintf(stderr, "kto-sim: 요청 로그 %s을(를) 열 수 없습니다\n", options.request_log.c_str());
     return 2;
   }
   if (!options.quiet)
-    std::fprintf(stderr, "kto-sim: %s items (%s restaurants), seed %llu, %s keys\n",
+    std::fprintf(stderr, "kto-sim: 항목 %s개 (음식점 %s개), 시드 %llu, 키 검사 %s\n",
                  data.summary()["items_total"].dump().c_str(),
                  data.summary()["restaurants"].dump().c_str(),
                  static_cast<unsigned long long>(scenario.seed),
-                 scenario.strict_keys ? "strict" : "any");
+                 scenario.strict_keys ? "엄격" : "없음");
   return kto::sim::run_server(gateway, options.server);
 }

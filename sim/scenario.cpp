@@ -18,7 +18,7 @@ int read_int(const json& obj, const char* name, int fallback, int min_value = 0)
   if (!obj.contains(name)) return fallback;
   const json& v = obj.at(name);
   if (!v.is_number_integer() || v.get<long long>() < min_value || v.get<long long>() > 1000000000)
-    throw FieldError{std::string(name) + " must be an integer >= " + std::to_string(min_value)};
+    throw FieldError{std::string(name) + "은(는) " + std::to_string(min_value) + " 이상의 정수여야 합니다"};
   return v.get<int>();
 }
 
@@ -26,19 +26,19 @@ double read_ratio(const json& obj, const char* name, double fallback) {
   if (!obj.contains(name)) return fallback;
   const json& v = obj.at(name);
   if (!v.is_number() || v.get<double>() < 0.0 || v.get<double>() > 1.0)
-    throw FieldError{std::string(name) + " must be a number between 0 and 1"};
+    throw FieldError{std::string(name) + "은(는) 0과 1 사이의 수여야 합니다"};
   return v.get<double>();
 }
 
 bool read_bool(const json& obj, const char* name, bool fallback) {
   if (!obj.contains(name)) return fallback;
-  if (!obj.at(name).is_boolean()) throw FieldError{std::string(name) + " must be true or false"};
+  if (!obj.at(name).is_boolean()) throw FieldError{std::string(name) + "은(는) true나 false여야 합니다"};
   return obj.at(name).get<bool>();
 }
 
 const json& read_object(const json& obj, const char* name) {
   const json& v = obj.at(name);
-  if (!v.is_object()) throw FieldError{std::string(name) + " must be an object"};
+  if (!v.is_object()) throw FieldError{std::string(name) + "은(는) 객체여야 합니다"};
   return v;
 }
 
@@ -55,7 +55,7 @@ void read_dataset(const json& obj, DatasetSpec& out) {
     out.per_province.clear();
     for (const auto& [code, count] : read_object(obj, "per_province").items()) {
       if (!count.is_number_integer() || count.get<long long>() < 0)
-        throw FieldError{"per_province." + code + " must be a non-negative integer"};
+        throw FieldError{"per_province." + code + "은(는) 0 이상의 정수여야 합니다"};
       out.per_province[code] = count.get<int>();
     }
   }
@@ -68,7 +68,7 @@ void read_dataset(const json& obj, DatasetSpec& out) {
     out.modified_recent_ratio = read_ratio(mr, "ratio", out.modified_recent_ratio);
     if (mr.contains("date")) {
       if (!mr.at("date").is_string() || !is_compact_date(mr.at("date").get<std::string>()))
-        throw FieldError{"modified_recent.date must be a YYYYMMDD string"};
+        throw FieldError{"modified_recent.date는 YYYYMMDD 문자열이어야 합니다"};
       out.modified_recent_date = mr.at("date").get<std::string>();
     }
   }
@@ -79,16 +79,16 @@ KeyStatus parse_key_status(const std::string& s) {
   if (s == "unregistered") return KeyStatus::unregistered;
   if (s == "expired") return KeyStatus::expired;
   if (s == "disabled") return KeyStatus::disabled;
-  throw FieldError{"key status must be valid, unregistered, expired or disabled"};
+  throw FieldError{"키 status는 valid, unregistered, expired, disabled 중 하나여야 합니다"};
 }
 
 void read_keys(const json& obj, std::map<std::string, KeySpec>& out) {
   for (const auto& [raw, spec] : obj.items()) {
-    if (raw.empty()) throw FieldError{"keys: a key must not be empty"};
-    if (!spec.is_object()) throw FieldError{"keys: each entry must be an object"};
+    if (raw.empty()) throw FieldError{"keys: 키가 비어 있으면 안 됩니다"};
+    if (!spec.is_object()) throw FieldError{"keys: 각 항목은 객체여야 합니다"};
     KeySpec k = out.count(raw) ? out[raw] : KeySpec{};
     if (spec.contains("status")) {
-      if (!spec.at("status").is_string()) throw FieldError{"keys: status must be a string"};
+      if (!spec.at("status").is_string()) throw FieldError{"keys: status는 문자열이어야 합니다"};
       k.status = parse_key_status(spec.at("status").get<std::string>());
     }
     if (spec.contains("daily_quota")) k.daily_quota = read_int(spec, "daily_quota", 0);
@@ -103,8 +103,8 @@ FaultKind parse_fault_kind(const json& v) {
                       FaultKind::truncated, FaultKind::reset, FaultKind::huge, FaultKind::bad_utf8,
                       FaultKind::entities})
     if (s == fault_kind_name(k)) return k;
-  throw FieldError{"faults: unknown kind '" + s +
-                   "' (http500, html502, hang, empty, truncated, reset, huge, bad_utf8, entities)"};
+  throw FieldError{"faults: 알 수 없는 종류 '" + s +
+                   "' (가능한 값: http500, html502, hang, empty, truncated, reset, huge, bad_utf8, entities)"};
 }
 
 FaultSpec read_faults(const json& obj) {
@@ -114,19 +114,19 @@ FaultSpec read_faults(const json& obj) {
   if (obj.contains("huge_bytes")) {
     const json& v = obj.at("huge_bytes");
     if (!v.is_number_integer() || v.get<long long>() < 0 || v.get<long long>() > (1LL << 32))
-      throw FieldError{"faults.huge_bytes must be a whole number from 0 to 4294967296"};
+      throw FieldError{"faults.huge_bytes는 0부터 4294967296 사이의 정수여야 합니다"};
     f.huge_bytes = v.get<long long>();
   }
   if (obj.contains("kinds"))
     for (const auto& k : obj.at("kinds")) f.kinds.push_back(parse_fault_kind(k));
   if (obj.contains("operations"))
     for (const auto& op : obj.at("operations")) {
-      if (!op.is_string()) throw FieldError{"faults.operations must hold strings"};
+      if (!op.is_string()) throw FieldError{"faults.operations에는 문자열만 넣어야 합니다"};
       f.operations.push_back(op.get<std::string>());
     }
   if (obj.contains("schedule"))
     for (const auto& entry : obj.at("schedule")) {
-      if (!entry.is_object()) throw FieldError{"faults.schedule entries must be objects"};
+      if (!entry.is_object()) throw FieldError{"faults.schedule 항목은 객체여야 합니다"};
       ScheduledFault s;
       s.call = read_int(entry, "call", 0, 1);
       s.kind = parse_fault_kind(entry.value("kind", json()));
@@ -138,7 +138,7 @@ FaultSpec read_faults(const json& obj) {
 void read_latency(const json& obj, Scenario& s) {
   s.latency_min_ms = read_int(obj, "min", s.latency_min_ms);
   s.latency_max_ms = read_int(obj, "max", std::max(s.latency_min_ms, s.latency_max_ms));
-  if (s.latency_max_ms < s.latency_min_ms) throw FieldError{"latency_ms.max must be >= min"};
+  if (s.latency_max_ms < s.latency_min_ms) throw FieldError{"latency_ms.max는 min 이상이어야 합니다"};
 }
 
 // The fields a scenario and a /control patch share.
@@ -151,7 +151,7 @@ void read_service_fields(const json& doc, Scenario& s) {
     const json& g = read_object(doc, "gateway_errors");
     if (g.contains("format")) {
       const json& fmt = g.at("format");
-      if (fmt != "xml" && fmt != "json") throw FieldError{"gateway_errors.format must be xml or json"};
+      if (fmt != "xml" && fmt != "json") throw FieldError{"gateway_errors.format은 xml이나 json이어야 합니다"};
       s.gateway_errors_json = fmt == "json";
     }
     s.gateway_http_status = read_int(g, "http_status", s.gateway_http_status, 100);
@@ -160,7 +160,7 @@ void read_service_fields(const json& doc, Scenario& s) {
   s.numbers_as_strings = read_bool(doc, "numbers_as_strings", s.numbers_as_strings);
   if (doc.contains("modifiedtime_semantics")) {
     const json& m = doc.at("modifiedtime_semantics");
-    if (m != "on" && m != "since") throw FieldError{"modifiedtime_semantics must be on or since"};
+    if (m != "on" && m != "since") throw FieldError{"modifiedtime_semantics는 on이나 since여야 합니다"};
     s.modifiedtime_since = m == "since";
   }
   if (doc.contains("faults")) s.faults = read_faults(read_object(doc, "faults"));
@@ -185,11 +185,11 @@ const char* fault_kind_name(FaultKind kind) {
 }
 
 Result<Scenario> parse_scenario(const json& doc) {
-  if (!doc.is_object()) return make_error("scenario: the document must be a JSON object");
+  if (!doc.is_object()) return make_error("시나리오: 문서는 JSON 객체여야 합니다");
   Scenario s;
   try {
     if (doc.contains("seed")) {
-      if (!doc.at("seed").is_number_unsigned()) throw FieldError{"seed must be a non-negative integer"};
+      if (!doc.at("seed").is_number_unsigned()) throw FieldError{"seed는 0 이상의 정수여야 합니다"};
       s.seed = doc.at("seed").get<std::uint64_t>();
     }
     if (doc.contains("dataset")) read_dataset(read_object(doc, "dataset"), s.dataset);
@@ -197,15 +197,15 @@ Result<Scenario> parse_scenario(const json& doc) {
     // A scenario that lists its keys means "only these": the demo's made-up key must then fail.
     if (doc.contains("keys") && !doc.contains("strict_keys")) s.strict_keys = true;
   } catch (const FieldError& e) {
-    return make_error("scenario: " + e.message);
+    return make_error("시나리오: " + e.message);
   } catch (const json::exception& e) {
-    return make_error(std::string("scenario: ") + e.what());
+    return make_error("시나리오: 항목의 형식이 맞지 않습니다 (JSON 오류 " + std::to_string(e.id) + ")");
   }
   return s;
 }
 
 Result<ControlEffects> apply_control_patch(Scenario& scenario, const json& patch) {
-  if (!patch.is_object()) return make_error("control: the patch must be a JSON object");
+  if (!patch.is_object()) return make_error("control: 패치는 JSON 객체여야 합니다");
   Scenario updated = scenario;
   ControlEffects effects;
   try {
@@ -232,7 +232,7 @@ Result<std::pair<int, int>> parse_latency_range(const std::string& text) {
   bool ok = dash == std::string_view::npos
                 ? read(view, lo) && read(view, hi)
                 : read(view.substr(0, dash), lo) && read(view.substr(dash + 1), hi);
-  if (!ok || hi < lo) return make_error("--latency-ms expects MIN or MIN-MAX milliseconds, got '" + text + "'");
+  if (!ok || hi < lo) return make_error("--latency-ms에는 MIN이나 MIN-MAX 밀리초를 주세요 (받은 값: '" + text + "')");
   return std::make_pair(lo, hi);
 }
 

@@ -75,7 +75,7 @@ void add_routes(httplib::Server& svr, Gateway& gateway, Stopper& stopper) {
   });
   svr.Post("/control", [&](const httplib::Request& req, httplib::Response& res) {
     auto patch = nlohmann::json::parse(req.body, nullptr, false);
-    auto applied = patch.is_discarded() ? Result<void>(make_error("control: the body is not JSON"))
+    auto applied = patch.is_discarded() ? Result<void>(make_error("control: 본문이 JSON이 아닙니다"))
                                         : gateway.control(patch);
     res.status = applied ? 200 : 400;
     res.set_content(applied ? R"({"ok":true})"
@@ -108,7 +108,7 @@ int run_server(Gateway& gateway, const ServerOptions& options) {
   int port = options.port == 0 ? svr.bind_to_any_port(options.host)
                                : (svr.bind_to_port(options.host, options.port) ? options.port : -1);
   if (port <= 0) {
-    std::fprintf(stderr, "kto-sim: cannot listen on %s:%d\n", options.host.c_str(), options.port);
+    std::fprintf(stderr, "kto-sim: %s:%d에서 들을 수 없습니다\n", options.host.c_str(), options.port);
     return 1;
   }
   std::printf("listening %s:%d\n", options.host.c_str(), port);

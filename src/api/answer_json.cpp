@@ -62,7 +62,7 @@ bool read_small_count(JsonValue body, std::string_view name, int& out) {
 std::string read_items(JsonValue items, std::vector<JsonValue>& out) {
   if (items.is_null()) return "";
   if (items.is_string()) return trim(items.text()).empty() ? "" : "items is a non-empty string";
-  if (!items.is_object()) return "items is not an object";
+  if (!items.is_object()) return "items가 객체가 아님";
   JsonValue item = items.find("item");
   if (item.is_null()) return "";
   if (item.is_string() && trim(item.text()).empty()) return "";
@@ -70,7 +70,7 @@ std::string read_items(JsonValue items, std::vector<JsonValue>& out) {
     out.push_back(item);
     return "";
   }
-  if (!item.is_array()) return "item is neither an array nor an object";
+  if (!item.is_array()) return "item이 배열도 객체도 아님";
   out.reserve(item.size());
   for (std::size_t i = 0; i < item.size(); ++i)
     if (JsonValue entry = item.at(i); entry.is_object()) out.push_back(entry);
@@ -78,14 +78,14 @@ std::string read_items(JsonValue items, std::vector<JsonValue>& out) {
 }
 
 std::string read_page(JsonValue body, Page& page) {
-  if (!body.is_object()) return "body missing";
-  if (!read_json_count(body.find("totalCount"), page.total_count)) return "totalCount missing";
-  if (!read_small_count(body, "numOfRows", page.num_of_rows)) return "numOfRows malformed";
-  if (!read_small_count(body, "pageNo", page.page_no)) return "pageNo malformed";
+  if (!body.is_object()) return "body 없음";
+  if (!read_json_count(body.find("totalCount"), page.total_count)) return "totalCount 없음";
+  if (!read_small_count(body, "numOfRows", page.num_of_rows)) return "numOfRows 형식 오류";
+  if (!read_small_count(body, "pageNo", page.page_no)) return "pageNo 형식 오류";
   JsonValue items = body.find("items");
   // A listing that claims rows but has no items at all is a changed shape, not an empty page:
   // taking it for the end of the data would silently drop the rest of the listing.
-  if (!items) return page.total_count == 0 ? "" : "items missing";
+  if (!items) return page.total_count == 0 ? "" : "items 없음";
   return read_items(items, page.items);
 }
 
@@ -96,7 +96,7 @@ void read_service_document(JsonValue response, ParsedAnswer& out) {
   if (lookup_result_code(out.code).kind != OutcomeKind::success) return;
   JsonValue body = response.find("body");
   if (!body) {
-    out.page_error = "body missing";
+    out.page_error = "body 없음";
     return;
   }
   out.page_error = read_page(body, out.page);
@@ -129,7 +129,7 @@ ParsedAnswer parse_json_answer(std::string body) {
   if (!out.page.items.empty()) out.page.doc = std::move(doc);
   // Only the wrapped document carries a listing; a bare success code has no page to give.
   if (!listing && out.recognised && lookup_result_code(out.code).kind == OutcomeKind::success)
-    out.page_error = "body missing";
+    out.page_error = "body 없음";
   return out;
 }
 

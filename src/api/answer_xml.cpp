@@ -44,19 +44,19 @@ nlohmann::json item_object(pugi::xml_node item) {
 }
 
 std::string read_page(pugi::xml_node body, Page& page) {
-  if (!body) return "body missing";
+  if (!body) return "body 없음";
   if (!parse_count(trimmed_value(body.child("totalCount")), page.total_count))
-    return "totalCount missing";
-  if (!read_small_count(body, "numOfRows", page.num_of_rows)) return "numOfRows malformed";
-  if (!read_small_count(body, "pageNo", page.page_no)) return "pageNo malformed";
+    return "totalCount 없음";
+  if (!read_small_count(body, "numOfRows", page.num_of_rows)) return "numOfRows 형식 오류";
+  if (!read_small_count(body, "pageNo", page.page_no)) return "pageNo 형식 오류";
   pugi::xml_node items = body.child("items");
-  if (!items) return page.total_count == 0 ? "" : "items missing";
+  if (!items) return page.total_count == 0 ? "" : "items 없음";
   // The items become the JSON document their JSON twin would have sent, read the same way.
   nlohmann::json list = nlohmann::json::array();
   for (pugi::xml_node item : items.children("item")) list.push_back(item_object(item));
   if (list.empty()) return "";
   page.doc = util::JsonDoc::parse(list.dump(), k_max_depth);
-  if (!page.doc) return "items unreadable";
+  if (!page.doc) return "items를 읽을 수 없음";
   const util::JsonValue root = page.doc->root();
   for (std::size_t i = 0; i < root.size(); ++i) page.items.push_back(root.at(i));
   return "";
@@ -82,7 +82,7 @@ ParsedAnswer parse_xml_answer(std::string_view body) {
   if (pugi::xml_node header = doc.child("OpenAPI_ServiceResponse").child("cmmMsgHeader")) {
     out.code = trimmed_value(header.child("returnReasonCode"));
     out.recognised = !out.code.empty();
-    if (out.recognised && is_success(out.code)) out.page_error = "body missing";
+    if (out.recognised && is_success(out.code)) out.page_error = "body 없음";
     return out;
   }
   pugi::xml_node response = doc.child("response");

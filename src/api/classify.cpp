@@ -87,7 +87,7 @@ ApiOutcome from_answer(detail::ParsedAnswer& answer, int status, std::string_vie
       return make(OutcomeKind::no_data, FailureKind::none, status,
                   "데이터 없음 (" + answer.code + ")", answer.code);
     default:
-      return make(rule.kind, FailureKind::gateway_code, status, "API 오류 (" + answer.code + ")",
+      return make(rule.kind, FailureKind::gateway_code, status, api_error_text(answer.code),
                   answer.code);
   }
 }

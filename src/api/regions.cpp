@@ -59,7 +59,7 @@ ParsedRegions parse_region_list(std::string_view text) {
     return s;
   };
   if (trim(text).empty()) {
-    out.error = "--regions is empty: give area codes such as --regions 1,6,31 (valid: " +
+    out.error = "--regions가 비어 있습니다: --regions 1,6,31처럼 지역 코드를 주세요 (가능한 코드: " +
                 valid_codes_text() + ")";
     return out;
   }
@@ -70,8 +70,8 @@ ParsedRegions parse_region_list(std::string_view text) {
     std::string_view entry = trim(text.substr(pos, comma - pos));
     if (entry.empty()) {
       out.codes.clear();
-      out.error = "--regions '" + std::string(text) + "' has an empty entry: give area codes "
-                  "separated by commas, e.g. --regions 1,6,31 (valid: " + valid_codes_text() + ")";
+      out.error = "--regions '" + std::string(text) + "'에 빈 항목이 있습니다: 지역 코드를 "
+                  "쉼표로 나눠 주세요. 예: --regions 1,6,31 (가능한 코드: " + valid_codes_text() + ")";
       return out;
     }
     int code = 0;
@@ -80,7 +80,7 @@ ParsedRegions parse_region_list(std::string_view text) {
         !find_region(code)) {
       out.codes.clear();
       out.bad_entry = std::string(entry);
-      out.error = "unknown region code '" + std::string(entry) + "' in --regions (valid: " +
+      out.error = "--regions의 '" + std::string(entry) + "'은(는) 없는 지역 코드입니다 (가능한 코드: " +
                   valid_codes_text() + ")";
       return out;
     }

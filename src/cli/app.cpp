@@ -4,31 +4,33 @@
 #include <spdlog/spdlog.h>
 
 #include <iostream>
+#include <map>
 #include <sstream>
 
 #include "kto/cli/commands.hpp"
 #include "kto/util/log.hpp"
 #include "kto/util/secrets.hpp"
+#include "parse_errors.hpp"
 
 namespace kto::cli {
 namespace {
 
 constexpr const char* k_description =
     "kto-collector: 한국관광공사 TourAPI(KorService2) 음식점(contentTypeId 39) 수집기.\n"
-    "Collects the TourAPI's restaurant listings into SQLite, rotating a pool of API keys so that a\n"
-    "bad, expired or exhausted key never stops the run.";
+    "TourAPI의 음식점 목록을 SQLite에 모읍니다. 여러 API 키를 돌려 쓰므로 잘못되었거나 만료되었거나\n"
+    "한도를 다 쓴 키가 있어도 수집은 멈추지 않습니다.";
 
 constexpr const char* k_footer =
-    "Examples:\n"
+    "예:\n"
     "  collector --mode major                  # 서울, 부산, 경기, 제주\n"
     "  collector --mode regions --regions 1,6,31\n"
     "  collector --mode all                    # 전국\n"
-    "  collector collect --resume              # go on with an interrupted run\n"
-    "  collector collect --since last          # nightly increment\n"
+    "  collector collect --resume              # 중단된 수집 이어서 하기\n"
+    "  collector collect --since last          # 야간 증분 수집\n"
     "  collector status | health | recover     # API 키 상태 확인 / 건강 상태 점검 / 복구\n"
     "  collector -i                            # 대화형 메뉴\n"
-    "Exit codes: 0 done, 1 failure, 2 usage/configuration, 3 no usable key, 4 partial,\n"
-    "            5 another run holds the lock, 130/143 stopped by SIGINT/SIGTERM.";
+    "종료 코드: 0 완료, 1 실패, 2 잘못된 사용/설정, 3 사용 가능한 키 없음, 4 일부만 수집,\n"
+    "          5 다른 실행이 잠금을 쥐고 있음, 130/143 SIGINT/SIGTERM으로 멈춤.";
 
 void add_global_options(CLI::App& app, GlobalOptions& g) {
   app.add_option_function<std::string>(
@@ -37,20 +39,20 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
            g.env_file = v;
            g.env_file_set = true;
          },
-         "the .env file to read (default ./.env; a missing default file is fine)")
+         "읽을 .env 파일 (기본값 ./.env; 기본 파일은 없어도 됩니다)")
       ->type_name("PATH");
-  app.add_option("--db", g.db, "SQLite database (default data/restaurants.db)")->type_name("PATH");
+  app.add_option("--db", g.db, "SQLite 데이터베이스 (기본값 data/restaurants.db)")->type_name("PATH");
   app.add_option("--state-file", g.state_file,
-                 "key pool state (default data/cache/api_key_cache.json)")
+                 "키 풀 상태 파일 (기본값 data/cache/api_key_cache.json)")
       ->type_name("PATH");
-  app.add_option("--log-dir", g.log_dir, "log folder (default logs)")->type_name("PATH");
-  app.add_option("--base-url", g.base_url, "service root (overrides KTO_API_BASE_URL)")
+  app.add_option("--log-dir", g.log_dir, "로그 폴더 (기본값 logs)")->type_name("PATH");
+  app.add_option("--base-url", g.base_url, "서비스 주소 (KTO_API_BASE_URL보다 우선)")
       ->type_name("URL");
-  app.add_flag("-v,--verbose", g.verbose, "more detail on stderr");
+  app.add_flag("-v,--verbose", g.verbose, "stderr에 더 자세히 출력");
   app.add_flag("-q,--quiet", g.quiet,
                "조용히: 성공하면 아무것도 출력하지 않음 (경고와 오류는 stderr, 실패하면 보고서도 출력; "
                "--json 문서와 export 데이터는 그대로)");
-  app.add_flag("--json", g.json, "print one JSON document on stdout instead of the report");
+  app.add_flag("--json", g.json, "보고서 대신 JSON 문서 하나를 stdout에 출력");
 }
 
 // -q on a good night prints nothing at all, so cron mails only when something went wrong: the
@@ -81,48 +83,66 @@ class HeldStdout {
   std::streambuf* m_saved = nullptr;
 };
 
+// CLI11 writes its help headings and default groups in English: the help reads in Korean like
+// every other line. The formatter is shared by every subcommand; groups belong to each app.
+void koreanize_help(CLI::App& app) {
+  static const std::map<std::string, std::string> k_labels{
+      {"Usage", "사용법"},     {"OPTIONS", "옵션"},     {"SUBCOMMAND", "명령"},
+      {"SUBCOMMANDS", "명령"}, {"Positionals", "인자"}, {"REQUIRED", "필수"},
+      {"Needs", "필요"},       {"Excludes", "함께 쓸 수 없음"}, {"Env", "환경 변수"}};
+  for (const auto& [label, korean] : k_labels) app.get_formatter()->label(label, korean);
+  for (CLI::Option* opt : app.get_options())
+    if (opt->get_group() == "Options") opt->group("옵션");
+  for (CLI::App* sub : app.get_subcommands({})) {
+    if (sub->get_group() == "Subcommands") sub->group("명령");
+    koreanize_help(*sub);
+  }
+}
+
 int usage_error(const std::string& what) {
-  std::cerr << "collector: " << util::redact(what) << " (see 'collector --help')\n";
+  std::cerr << "collector: " << util::redact(what) << " ('collector --help' 참고)\n";
   return static_cast<int>(ExitCode::usage);
 }
 
 int dispatch(int argc, char** argv) {
   CLI::App app{k_description, "collector"};
-  app.set_version_flag("--version", std::string("collector ") + KTO_VERSION);
+  app.set_help_flag("-h,--help", "도움말을 보여 주고 끝냅니다");
+  app.set_version_flag("--version", std::string("collector ") + KTO_VERSION,
+                       "버전을 보여 주고 끝냅니다");
   app.fallthrough();
   app.require_subcommand(0, 1);
 
   GlobalOptions global;
   add_global_options(app, global);
   bool interactive = false;
-  app.add_flag("-i,--interactive", interactive, "the seed's menu (대화형 모드), choices from stdin");
+  app.add_flag("-i,--interactive", interactive, "대화형 메뉴 (대화형 모드), 선택은 stdin에서");
 
   CollectArgs top_collect;
   add_collect_options(app, top_collect);
   CollectArgs collect_args;
-  auto* collect = app.add_subcommand("collect", "collect restaurants (the default command)");
+  auto* collect = app.add_subcommand("collect", "음식점 수집 (기본 명령)");
   add_collect_options(*collect, collect_args);
-  collect->footer("Examples:\n  collector collect --mode regions --regions 1,6,31\n"
+  collect->footer("예:\n  collector collect --mode regions --regions 1,6,31\n"
                   "  collector collect --resume\n  collector collect --since 20261124 --json");
 
   StatusArgs status_args;
-  auto* status = app.add_subcommand("status", "API 키 상태 확인: the quick report (no calls)");
+  auto* status = app.add_subcommand("status", "API 키 상태 확인: 빠른 보고서 (호출 없음)");
   setup_status(*status, global, status_args);
-  auto* health = app.add_subcommand("health", "API 키 건강 상태 점검: probe every key (areaCode2)");
+  auto* health = app.add_subcommand("health", "API 키 건강 상태 점검: 모든 키를 시험 호출 (areaCode2)");
   health->footer("예:\n  collector health\n  collector health --json\n"
                  "종료 코드: 0 정상 키가 있음, 2 키가 설정되지 않음 (KTO_API_KEY), 3 정상 키가 없음.");
-  auto* recover = app.add_subcommand("recover", "문제 키 복구 시도: re-test keys disabled 30+ minutes");
+  auto* recover = app.add_subcommand("recover", "문제 키 복구 시도: 30분 넘게 비활성화된 키를 다시 시험");
   recover->footer("예:\n  collector recover\n  collector recover --json\n"
                   "종료 코드: 0 복구 후 사용 가능한 키가 있음, 2 키가 설정되지 않음 (KTO_API_KEY),\n"
                   "          3 사용 가능한 키가 없음.");
   KeysArgs keys_args;
-  auto* keys = app.add_subcommand("keys", "list, deactivate or reactivate keys");
+  auto* keys = app.add_subcommand("keys", "키 목록 보기, 비활성화, 재활성화");
   setup_keys(*keys, global, keys_args);
-  auto* regions = app.add_subcommand("regions", "사용 가능한 지역 코드 보기 (no calls)");
+  auto* regions = app.add_subcommand("regions", "사용 가능한 지역 코드 보기 (호출 없음)");
   regions->footer("예:\n  collector regions\n  collector regions --json\n종료 코드: 0.");
   ExportArgs export_args;
-  auto* exp = app.add_subcommand("export", "write the stored restaurants as CSV or JSON lines");
-  exp->add_option("--format", export_args.format, "csv or jsonl")
+  auto* exp = app.add_subcommand("export", "저장된 음식점을 CSV나 JSON Lines로 내보내기");
+  exp->add_option("--format", export_args.format, "csv 또는 jsonl")
       ->check(CLI::IsMember({"csv", "jsonl"}));
   exp->add_option("--out", export_args.out,
                   "출력 파일 (기본값 또는 '-': 표준 출력). FIFO와 장치에는 그대로 쓰고, 심볼릭 링크는 "
@@ -138,6 +158,7 @@ int dispatch(int argc, char** argv) {
   // Last: a subcommand copies its parent's footer when it is made, and the collection examples
   // belong to the top-level help only.
   app.footer(k_footer);
+  koreanize_help(app);
 
   try {
     app.parse(argc, argv);
@@ -151,7 +172,7 @@ int dispatch(int argc, char** argv) {
     std::cout << "collector " << KTO_VERSION << "\n";
     return 0;
   } catch (const CLI::ParseError& e) {
-    return usage_error(e.what());
+    return usage_error(korean_parse_error(e));
   }
 
   if (interactive) return run_menu(global, std::cin, std::cout);
@@ -187,10 +208,10 @@ int run(int argc, char** argv) {
     return code;
   } catch (const std::exception& e) {
     // The one top-level catch: anything left becomes one line and exit 1, never a stack trace.
-    std::cerr << "collector: unexpected error: " << util::redact(e.what()) << "\n";
+    std::cerr << "collector: 예상하지 못한 오류: " << util::redact(e.what()) << "\n";
     return static_cast<int>(ExitCode::failure);
   } catch (...) {
-    std::cerr << "collector: unexpected error\n";
+    std::cerr << "collector: 예상하지 못한 오류\n";
     return static_cast<int>(ExitCode::failure);
   }
 }

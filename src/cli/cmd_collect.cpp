@@ -50,20 +50,20 @@ constexpr int k_max_page_size = 1000;
 Result<collect::CollectOptions> validate(const CollectArgs& args, const util::Clock& clock) {
   collect::CollectOptions options;
   auto mode = collect::parse_mode(args.mode);
-  if (!mode) return make_error("--mode must be major, all, regions or list", ExitCode::usage);
+  if (!mode) return make_error("--mode는 major, all, regions, list 중 하나여야 합니다", ExitCode::usage);
   options.mode = *mode;
   options.scope_source = args.mode_set || args.regions_set ? collect::ScopeSource::asked
                                                            : collect::ScopeSource::default_mode;
   if (options.mode == collect::Mode::regions) {
     if (!args.regions_set)
-      return make_error("--mode regions needs --regions, e.g. --regions 1,6,31 (valid: " +
+      return make_error("--mode regions에는 --regions가 필요합니다. 예: --regions 1,6,31 (가능한 코드: " +
                             api::valid_codes_text() + ")",
                         ExitCode::usage);
     auto parsed = api::parse_region_list(args.regions);
     if (!parsed.error.empty()) return make_error(parsed.error, ExitCode::usage);
     options.regions = parsed.codes;
   } else if (args.regions_set) {
-    return make_error("--regions is only used with --mode regions", ExitCode::usage);
+    return make_error("--regions는 --mode regions와 함께만 씁니다", ExitCode::usage);
   }
   if (args.page_size < 1 || args.page_size > k_max_page_size)
     return make_error("--page-size " + std::to_string(args.page_size) +
@@ -74,7 +74,7 @@ Result<collect::CollectOptions> validate(const CollectArgs& args, const util::Cl
   options.resume = args.resume;
   if (!args.since.empty()) {
     if (args.since != "last" && !util::parse_compact_date_kst(args.since))
-      return make_error("--since '" + args.since + "' is not a date: use YYYYMMDD or 'last'",
+      return make_error("--since '" + args.since + "'은(는) 날짜가 아닙니다: YYYYMMDD나 'last'를 주세요",
                         ExitCode::usage);
     // YYYYMMDD compares as text; a day after today (KST) has no changes to read yet.
     const std::string today = util::kst_compact_date(clock.now());
@@ -170,9 +170,9 @@ Result<util::FileLock> take_run_lock(const std::filesystem::path& db_path, bool 
   if (!*lock) {
     std::string holder = util::FileLock::read_note(lock_path);
     if (!wait)
-      return make_error("another collector run holds the lock (" +
-                            (holder.empty() ? std::string("unknown holder") : holder) +
-                            "): wait for it to finish or pass --wait",
+      return make_error("다른 collector 실행이 잠금을 쥐고 있습니다 (" +
+                            (holder.empty() ? std::string("누가 쥐었는지 모름") : holder) +
+                            "): 끝날 때까지 기다리거나 --wait를 주세요",
                         ExitCode::locked);
     spdlog::info("⏳ 다른 수집이 진행 중입니다 ({}): 끝날 때까지 기다립니다", holder);
     auto blocking = util::FileLock::acquire(lock_path);
@@ -180,8 +180,8 @@ Result<util::FileLock> take_run_lock(const std::filesystem::path& db_path, bool 
     *lock = std::move(*blocking);
   }
   util::FileLock held = std::move(**lock);
-  held.write_note("pid " + std::to_string(::getpid()) + ", started " +
-                  util::format_human_kst(clock.now()) + " KST");
+  held.write_note("pid " + std::to_string(::getpid()) + ", " +
+                  util::format_human_kst(clock.now()) + " KST 시작");
   return held;
 }
 
@@ -209,7 +209,7 @@ Result<void> resolve_since(collect::CollectOptions& options, store::Database& db
   }
   auto started = util::parse_iso8601((*last)->started_at);
   if (!started)
-    return make_error("--since last: the last run's start time is unreadable; give --since YYYYMMDD",
+    return make_error("--since last: 마지막 실행의 시작 시각을 읽을 수 없습니다. --since YYYYMMDD를 주세요",
                       ExitCode::usage);
   // Items changed on the day of the last run may have changed after it started: read that day too.
   options.since = util::kst_compact_date(*started);
@@ -271,21 +271,21 @@ void add_collect_options(CLI::App& app, CollectArgs& a) {
            a.regions = v;
            a.regions_set = true;
          },
-         "area codes for --mode regions, e.g. 1,6,31 ('collector regions' lists them)")
+         "--mode regions의 지역 코드, 예: 1,6,31 (목록은 'collector regions')")
       ->type_name("CODES");
   app.add_option("--page-size", a.page_size,
                  "호출 한 번에 받을 행 수, 1~1000 (기본 1000: 서비스의 최대)");
   app.add_option("--concurrency", a.concurrency,
-                 "pages fetched at once (default: from the number of usable keys)")
+                 "동시에 받을 페이지 수 (기본값: 사용 가능한 키 수에 따라)")
       ->check(CLI::Range(1, 32));
   app.add_flag("--resume", a.resume,
                "끝나지 않은 최근 수집을 그 범위(모드, 지역)대로 이어서 수집 (받은 페이지는 건너뜀)");
   app.add_option("--since", a.since,
-                 "increment: items changed since YYYYMMDD, or 'last' (the last successful run)")
+                 "증분: YYYYMMDD 이후 바뀐 항목, 또는 'last' (마지막 성공 수집 이후)")
       ->type_name("DATE");
-  app.add_option("--metrics-file", a.metrics_file, "write Prometheus metrics here at the end")
+  app.add_option("--metrics-file", a.metrics_file, "끝날 때 Prometheus 지표를 이 파일에 씁니다")
       ->type_name("PATH");
-  app.add_flag("--wait", a.wait, "wait for another run's lock instead of exiting 5");
+  app.add_flag("--wait", a.wait, "다른 실행이 잠금을 쥐고 있으면 종료 코드 5로 끝내지 않고 기다립니다");
 }
 
 int run_collect(const GlobalOptions& global, CollectArgs args) {
@@ -320,7 +320,7 @@ int run_collect(const GlobalOptions& global, CollectArgs args) {
 
   if (!args.metrics_file.empty())
     if (auto ok = write_metrics(args.metrics_file, report, *ctx->pool, *ctx->clock); !ok)
-      spdlog::warn("⚠️ metrics: {}", ok.error().message);
+      spdlog::warn("⚠️ 지표 파일: {}", ok.error().message);
   if (global.json)
     std::cout << collect_json(report).dump(2) << std::endl;
   else

@@ -20,7 +20,7 @@ Error unknown_id(const keys::KeyPool& pool, const std::string& id) {
     if (!valid.empty()) valid += ", ";
     valid += "#" + std::to_string(k.index) + " " + k.preview;
   }
-  return make_error("no single key matches '" + id + "' (use #N, N or a preview prefix; keys: " +
+  return make_error("'" + id + "'에 딱 하나로 맞는 키가 없습니다 (#N, N 또는 미리보기 앞부분을 주세요; 키: " +
                         valid + ")",
                     ExitCode::usage);
 }
@@ -100,21 +100,21 @@ void setup_keys(CLI::App& app, GlobalOptions& global, KeysArgs& args) {
   (void)global;  // --json and the other global flags fall through to the main app
   app.require_subcommand(0, 1);
   app.fallthrough();
-  auto* list = app.add_subcommand("list", "every key's detailed status (the default)");
+  auto* list = app.add_subcommand("list", "모든 키의 자세한 상태 (기본값)");
   list->callback([&args] { args.action = "list"; });
-  auto* off = app.add_subcommand("deactivate", "disable a key by hand (수동 비활성화)");
-  off->add_option("ID", args.id, "#N, N or a preview prefix (1234567890...)")->required();
-  off->add_option("--reason", args.reason, "why (default: 수동 비활성화)")->type_name("TEXT");
+  auto* off = app.add_subcommand("deactivate", "키를 손으로 끄기 (수동 비활성화)");
+  off->add_option("ID", args.id, "#N, N 또는 미리보기 앞부분 (1234567890...)")->required();
+  off->add_option("--reason", args.reason, "사유 (기본값: 수동 비활성화)")->type_name("TEXT");
   off->callback([&args] { args.action = "deactivate"; });
-  auto* on = app.add_subcommand("reactivate", "enable a disabled key again (재활성화)");
-  on->add_option("ID", args.id, "#N, N or a preview prefix (1234567890...)")->required();
+  auto* on = app.add_subcommand("reactivate", "꺼진 키를 다시 켜기 (재활성화)");
+  on->add_option("ID", args.id, "#N, N 또는 미리보기 앞부분 (1234567890...)")->required();
   on->callback([&args] { args.action = "reactivate"; });
   for (auto* sub : {list, off, on}) sub->fallthrough();
   app.footer(
-      "Examples:\n  collector keys list\n  collector keys deactivate '#1' --reason '키 유출'\n"
+      "예:\n  collector keys list\n  collector keys deactivate '#1' --reason '키 유출'\n"
       "  collector keys deactivate 1234567890\n  collector keys reactivate 1\n"
-      "Exit codes: 0 done (also when the key already was disabled / active: the line says so),\n"
-      "2 no key configured or no single key matches ID, 3 (list) no usable key.");
+      "종료 코드: 0 완료 (키가 이미 꺼져 있거나 켜져 있어도: 그렇다고 알려 줌),\n"
+      "          2 키가 설정되지 않았거나 ID에 맞는 키가 하나가 아님, 3 (list) 사용 가능한 키가 없음.");
 }
 
 int run_keys(const GlobalOptions& global, const KeysArgs& args) {

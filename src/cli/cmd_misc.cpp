@@ -61,7 +61,7 @@ int run_export(const GlobalOptions& global, const ExportArgs& args) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec))
     return print_error(make_error(
-        "no database at " + path.string() + ": run a collection first", ExitCode::usage));
+        path.string() + "에 데이터베이스가 없습니다: 먼저 수집을 하세요", ExitCode::usage));
   auto db = store::Database::open(path);
   if (!db) return print_error(db.error());
   auto rows = export_to(**db, args);

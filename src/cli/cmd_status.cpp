@@ -98,7 +98,7 @@ int show_status(const GlobalOptions& global, std::ostream& out) {
 void setup_status(CLI::App& app, GlobalOptions& global, StatusArgs& args) {
   (void)global;  // --json and the other global flags fall through to the main app
   auto* watch = app.add_option("--watch", args.watch_seconds,
-                               "redraw the report every SECONDS (default 5) until Ctrl-C")
+                               "Ctrl-C를 누를 때까지 SECONDS초(기본 5)마다 보고서를 다시 그립니다")
                     ->expected(0, 1)
                     ->default_str("5")
                     ->type_name("SECONDS")
@@ -107,9 +107,9 @@ void setup_status(CLI::App& app, GlobalOptions& global, StatusArgs& args) {
   // For tests and scripts: stop after N reports instead of waiting for Ctrl-C.
   app.add_option("--watch-rounds", args.watch_rounds)->group("")->check(CLI::Range(1, 1000000));
   app.footer(
-      "Examples:\n  collector status\n  collector status --json | jq .health_band\n"
+      "예:\n  collector status\n  collector status --json | jq .health_band\n"
       "  collector status --watch 10\n"
-      "Exit codes: 0 a key is usable, 2 no key configured (KTO_API_KEY), 3 no usable key.");
+      "종료 코드: 0 사용 가능한 키가 있음, 2 키가 설정되지 않음 (KTO_API_KEY), 3 사용 가능한 키가 없음.");
 }
 
 int run_status(const GlobalOptions& global, const StatusArgs& args) {

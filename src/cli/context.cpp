@@ -11,15 +11,15 @@
 namespace kto::cli {
 
 std::string missing_key_message() {
-  return "KTO_API_KEY is not set: put your data.go.kr key(s) in .env (KTO_API_KEY=key1,key2) or "
-         "the environment; see .env.example";
+  return "KTO_API_KEY가 설정되지 않았습니다: data.go.kr 키를 .env(KTO_API_KEY=key1,key2)나 "
+         "환경 변수에 넣으세요 (.env.example 참고)";
 }
 
 std::string missing_key_message(const config::Settings& settings) {
   if (!settings.api_key_given) return missing_key_message();
-  return "KTO_API_KEY holds no usable key (it is empty, or only commas and the placeholder "
-         "your_api_key_here): put your data.go.kr key(s) in .env (KTO_API_KEY=key1,key2) or the "
-         "environment";
+  return "KTO_API_KEY에 쓸 수 있는 키가 없습니다 (비어 있거나 쉼표와 자리표시자 "
+         "your_api_key_here뿐입니다): data.go.kr 키를 .env(KTO_API_KEY=key1,key2)나 환경 변수에 "
+         "넣으세요";
 }
 
 Result<config::Settings> load_settings(const GlobalOptions& global) {
@@ -71,12 +71,12 @@ Result<void> check_log_folder(const std::filesystem::path& dir) {
   if (ec)
     why = ec.message();
   else if (!std::filesystem::is_directory(dir, ec))
-    why = "not a folder";
+    why = "폴더가 아님";
   else if (::access(dir.c_str(), W_OK | X_OK) != 0)
     why = std::strerror(errno);
   if (why.empty()) return {};
-  return make_error("cannot write the log folder " + dir.string() + " (" + why +
-                    "): make it a writable folder or choose another with --log-dir");
+  return make_error("로그 폴더 " + dir.string() + "에 쓸 수 없습니다 (" + why +
+                    "): 쓸 수 있는 폴더로 만들거나 --log-dir로 다른 폴더를 주세요");
 }
 
 }  // namespace

@@ -95,16 +95,16 @@ std::vector<Scope> since_scopes(const CollectOptions& options, const std::string
 Result<std::vector<std::string>> since_days(const std::string& since, const std::string& today) {
   auto start = util::parse_compact_date_kst(since);
   if (!start)
-    return make_error("--since '" + since + "' is not a date: use YYYYMMDD (e.g. 20261124) or 'last'",
+    return make_error("--since '" + since + "'은(는) 날짜가 아닙니다: YYYYMMDD(예: 20261124)나 'last'를 주세요",
                       ExitCode::usage);
   auto end = util::parse_compact_date_kst(today);
   if (!end || *start > *end)
-    return make_error("--since " + since + " is in the future (today is " + today + " KST)",
+    return make_error("--since " + since + "은(는) 미래 날짜입니다 (오늘은 " + today + " KST)",
                       ExitCode::usage);
   std::vector<std::string> days;
   for (auto t = *start; t <= *end; t += std::chrono::hours(24)) days.push_back(util::kst_compact_date(t));
   if (days.size() > 366)
-    return make_error("--since " + since + " is more than a year ago: run a full collection instead",
+    return make_error("--since " + since + "은(는) 1년보다 전입니다: 대신 전체 수집을 하세요",
                       ExitCode::usage);
   return days;
 }

@@ -38,8 +38,8 @@ Result<PreparedRun> resume(store::Database& db, const store::RunRecord& run,
                            const CollectOptions& requested, CollectReport& report) {
   auto restored = options_from_json(run.options, requested);
   if (!restored)
-    return make_error("run #" + std::to_string(run.id) +
-                      " cannot be resumed: its saved options are unreadable; start a new run without --resume");
+    return make_error("실행 #" + std::to_string(run.id) +
+                      "은(는) 이어서 수집할 수 없습니다: 저장된 옵션을 읽을 수 없습니다. --resume 없이 새로 수집하세요");
   PreparedRun prepared;
   auto cps = db.checkpoints(run.id);
   if (!cps) return cps.error();

@@ -41,9 +41,9 @@ std::variant<std::string, LineError> parse_value(std::string_view raw) {
         out.push_back(c);
       }
     }
-    if (i >= v.size()) return LineError{"unterminated quoted value"};
+    if (i >= v.size()) return LineError{"따옴표가 닫히지 않은 값"};
     std::string_view rest = trim(v.substr(i + 1));
-    if (!rest.empty() && rest.front() != '#') return LineError{"unexpected text after the closing quote"};
+    if (!rest.empty() && rest.front() != '#') return LineError{"닫는 따옴표 뒤에 글자가 더 있음"};
     return out;
   }
   std::size_t hash = v.find(" #");
@@ -70,16 +70,16 @@ Result<EnvMap> parse_dotenv(std::string_view text, std::string_view source, EnvL
     auto where = std::string(source) + ":" + std::to_string(line_no) + ": ";
     std::size_t eq = line.find('=');
     if (eq == std::string_view::npos)
-      return make_error(where + "expected NAME=VALUE (fix or comment out this line with #)",
+      return make_error(where + "NAME=VALUE 형식이 아닙니다 (이 줄을 고치거나 #으로 주석 처리하세요)",
                         ExitCode::usage);
     std::string_view name = trim(line.substr(0, eq));
     if (!valid_name(name))
       return make_error(where + "'" + std::string(name.substr(0, 40)) +
-                            "' is not a variable name (letters, digits and _ only)",
+                            "'은(는) 변수 이름이 아닙니다 (영문자, 숫자, _만 됩니다)",
                         ExitCode::usage);
     auto value = parse_value(line.substr(eq + 1));
     if (auto* err = std::get_if<LineError>(&value))
-      return make_error(where + err->what + " for " + std::string(name), ExitCode::usage);
+      return make_error(where + std::string(name) + ": " + err->what, ExitCode::usage);
     out[std::string(name)] = std::get<std::string>(std::move(value));
     if (lines) (*lines)[std::string(name)] = line_no;
   }

@@ -64,10 +64,10 @@ Result<std::chrono::seconds> duration(const Layers& layers, const std::string& n
   std::string v = trim(*raw);
   auto d = util::parse_duration(v);
   if (!d)
-    return make_error(name + "='" + v + "' is not a duration: use forms like 90s, 10m or 1h",
+    return make_error(name + "='" + v + "'은(는) 시간 길이가 아닙니다: 90s, 10m, 1h 같은 형식으로 주세요",
                       ExitCode::usage);
   if (d->count() <= 0)
-    return make_error(name + "='" + v + "' must be longer than zero: use forms like 90s, 10m or 1h",
+    return make_error(name + "='" + v + "'은(는) 0보다 길어야 합니다: 90s, 10m, 1h 같은 형식으로 주세요",
                       ExitCode::usage);
   return *d;
 }
@@ -77,13 +77,13 @@ Result<EnvMap> read_env_file(const SettingsSources& sources, EnvLines& lines) {
   if (!fs::exists(sources.env_file, ec)) {
     if (sources.env_file_explicit)
       return make_error("--env-file " + sources.env_file.string() +
-                            " does not exist: give the path of your .env file",
+                            "이(가) 없습니다: .env 파일의 경로를 주세요",
                         ExitCode::usage);
     return EnvMap{};
   }
   auto text = util::read_file(sources.env_file);
   if (!text)
-    return make_error(text.error().message + ": make the .env file readable or pass --env-file",
+    return make_error(text.error().message + ": .env 파일을 읽을 수 있게 하거나 --env-file을 주세요",
                       ExitCode::usage);
   return parse_dotenv(*text, sources.env_file.string(), &lines);
 }
@@ -191,12 +191,12 @@ Result<Settings> load_settings(const SettingsSources& sources) {
     std::string b = trim(*base);
     while (!b.empty() && b.back() == '/') b.pop_back();
     if (b.rfind("http://", 0) != 0 && b.rfind("https://", 0) != 0)
-      return make_error("KTO_API_BASE_URL='" + b + "' is not an http(s) URL", ExitCode::usage);
+      return make_error("KTO_API_BASE_URL='" + b + "'은(는) http(s) URL이 아닙니다", ExitCode::usage);
     s.base_url = b;
   }
   if (auto app = layers.get("KTO_MOBILE_APP")) {
     std::string a = trim(*app);
-    if (a.empty()) return make_error("KTO_MOBILE_APP is empty: give an app name", ExitCode::usage);
+    if (a.empty()) return make_error("KTO_MOBILE_APP이 비어 있습니다: 앱 이름을 주세요", ExitCode::usage);
     s.mobile_app = a;
   }
   // 0 keeps every log; the upper bound (100 years) only catches a slip of the keyboard.

@@ -20,7 +20,7 @@ struct Planned {
 std::string outcome_error(const api::ApiOutcome& outcome) {
   if (outcome.ok()) return "";
   if (!outcome.message.empty()) return outcome.message;
-  if (!outcome.code.empty()) return "API 오류 (" + outcome.code + ")";
+  if (!outcome.code.empty()) return api::api_error_text(outcome.code);
   return api::to_string(outcome.kind);
 }
 

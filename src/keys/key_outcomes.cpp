@@ -15,7 +15,7 @@ using detail::usage_of;
 
 std::string outcome_text(const api::ApiOutcome& outcome) {
   if (!outcome.message.empty()) return outcome.message;
-  if (!outcome.code.empty()) return "API 오류 (" + outcome.code + ")";
+  if (!outcome.code.empty()) return api::api_error_text(outcome.code);
   return api::to_string(outcome.kind);
 }
 

@@ -24,7 +24,7 @@ struct ShapeError : std::runtime_error {
 
 util::TimePoint to_time(const json& value, const char* field) {
   auto t = util::parse_iso8601(value.get<std::string>());
-  if (!t) throw ShapeError(std::string("bad time in ") + field);
+  if (!t) throw ShapeError(std::string(field) + "의 시각이 잘못됨");
   return *t;
 }
 
@@ -49,9 +49,9 @@ T value_or(const json& obj, const char* field, T fallback) {
 
 // The counters are whole numbers; a float or a negative count is not something we wrote.
 int count_of(const json& value) {
-  if (!value.is_number_integer()) throw ShapeError("count is not an integer");
+  if (!value.is_number_integer()) throw ShapeError("횟수가 정수가 아님");
   auto n = value.get<long long>();
-  if (n < 0 || n > 1'000'000'000) throw ShapeError("count out of range");
+  if (n < 0 || n > 1'000'000'000) throw ShapeError("횟수가 범위를 벗어남");
   return static_cast<int>(n);
 }
 
@@ -76,14 +76,14 @@ bool parse_manual(const json& obj, const KeyRecord& k) {
   auto by = it->get<std::string>();
   if (by == "operator") return true;
   if (by == "pool") return false;
-  throw ShapeError("deactivated_by is neither operator nor pool");
+  throw ShapeError("deactivated_by가 operator도 pool도 아님");
 }
 
 KeyRecord parse_key(const json& obj) {
-  if (!obj.is_object()) throw ShapeError("key is not an object");
+  if (!obj.is_object()) throw ShapeError("키 항목이 객체가 아님");
   KeyRecord k;
   k.fingerprint = obj.at("fingerprint").get<std::string>();
-  if (k.fingerprint.empty()) throw ShapeError("empty fingerprint");
+  if (k.fingerprint.empty()) throw ShapeError("fingerprint가 비어 있음");
   k.preview = value_or<std::string>(obj, "preview", "");
   k.daily_limit = count_field(obj, "daily_limit");
   if (auto it = obj.find("usage"); it != obj.end() && !it->is_null())
@@ -110,25 +110,32 @@ ReadResult parse_state(const std::string& text) {
   out.status = ReadStatus::corrupt;
   try {
     json doc = json::parse(text);
-    if (!doc.is_object()) throw ShapeError("not an object");
+    if (!doc.is_object()) throw ShapeError("문서가 객체가 아님");
     int version = doc.at("version").get<int>();
     if (version > k_state_version) {
       out.status = ReadStatus::newer_version;
       out.detail = std::to_string(version);
       return out;
     }
-    if (version < 1) throw ShapeError("bad version");
+    if (version < 1) throw ShapeError("version이 잘못됨");
     StateFile& s = out.state;
     s.version = version;
     s.provider = value_or<std::string>(doc, "provider", "KTO");
-    if (s.provider != "KTO") throw ShapeError("provider is not KTO");
+    if (s.provider != "KTO") throw ShapeError("provider가 KTO가 아님");
     s.day = doc.at("day").get<std::string>();
-    if (!util::parse_iso8601(s.day + "T00:00:00+09:00")) throw ShapeError("bad day");
+    if (!util::parse_iso8601(s.day + "T00:00:00+09:00")) throw ShapeError("day가 잘못됨");
     s.current_index = static_cast<std::size_t>(count_field(doc, "current_index"));
     for (const auto& k : doc.at("keys").get<json::array_t>()) s.keys.push_back(parse_key(k));
     out.status = ReadStatus::ok;
+  } catch (const json::parse_error& e) {
+    // The library's own words are English: the operator reads the kind of damage in Korean.
+    out.detail = "JSON 문법 오류 (" + std::to_string(e.byte) + "번째 바이트)";
+  } catch (const json::out_of_range&) {
+    out.detail = "필요한 항목이 없음";
+  } catch (const json::exception&) {
+    out.detail = "항목의 형식이 맞지 않음";
   } catch (const std::exception& e) {
-    // json::exception (syntax, missing field, wrong type) and ShapeError alike.
+    // ShapeError: already Korean.
     out.detail = e.what();
   }
   return out;
@@ -180,7 +187,7 @@ const T& pick(const T& file, const T& ours, const T& synced) {
 Result<ReadResult> read_state_file(const fs::path& path) {
   std::error_code ec;
   if (!fs::exists(path, ec)) {
-    if (ec) return make_error("cannot read " + path.string() + ": " + ec.message());
+    if (ec) return make_error(path.string() + "을(를) 읽을 수 없습니다: " + util::errno_korean(ec.value()));
     return ReadResult{};
   }
   auto text = util::read_file(path);
@@ -207,7 +214,7 @@ Result<fs::path> move_aside(const fs::path& path, util::TimePoint now) {
   // Two corrupt files within one second must not overwrite each other's evidence.
   for (int n = 1; fs::exists(target, ec) && n < 100; ++n) target = base + "-" + std::to_string(n);
   fs::rename(path, target, ec);
-  if (ec) return make_error("cannot move " + path.string() + " aside: " + ec.message());
+  if (ec) return make_error(path.string() + "을(를) 옆으로 옮길 수 없습니다: " + util::errno_korean(ec.value()));
   return target;
 }
 

@@ -6,6 +6,7 @@
 
 #include <system_error>
 
+#include "kto/util/files.hpp"
 #include "sqlite_util.hpp"
 
 namespace kto::store {
@@ -40,34 +41,54 @@ void note_change(sqlite3_context* ctx, int, sqlite3_value** args) {
   sqlite3_result_int(ctx, 0);
 }
 
+// SQLite's own words are English; an operator reads the kind of failure in Korean, with
+// SQLite's text kept only for the kinds this table does not name.
+std::string sqlite_korean(sqlite3* db, int rc) {
+  switch (rc & 0xff) {
+    case SQLITE_CANTOPEN: return "데이터베이스 파일을 열 수 없음";
+    case SQLITE_READONLY: return "읽기 전용";
+    case SQLITE_PERM: return "권한 없음";
+    case SQLITE_IOERR: return "입출력 오류";
+    case SQLITE_FULL: return "저장 공간 부족";
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED: return "잠겨 있음";
+    case SQLITE_CORRUPT: return "파일이 손상됨";
+    case SQLITE_NOTADB: return "데이터베이스 파일이 아님";
+    case SQLITE_NOMEM: return "메모리 부족";
+    case SQLITE_CONSTRAINT: return "제약 조건 위반";
+    default: return std::string("SQLite 오류 ") + std::to_string(rc) + " (" +
+                    (db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc)) + ")";
+  }
+}
+
 }  // namespace
 
 Error sqlite_error(sqlite3* db, int rc, const fs::path& file, const std::string& doing) {
   const std::string name = file.string();
-  const std::string detail = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  const std::string detail = sqlite_korean(db, rc);
   // SQLite says SQLITE_FULL only for ENOSPC; a quota (EDQUOT) or a file size limit (EFBIG) comes
   // back as a plain write error, and the errno behind it is not exposed for the WAL file.
   if (rc == SQLITE_IOERR_WRITE || rc == SQLITE_IOERR_FSYNC || rc == SQLITE_IOERR_TRUNCATE)
-    return make_error("cannot write " + name + " (" + doing + "): " + detail +
-                      " - the disk may be full or failing: free some space and run again; the "
-                      "pages being written were not saved");
+    return make_error(name + "에 쓸 수 없습니다 (" + doing + "): " + detail +
+                      " - 디스크가 가득 찼거나 고장일 수 있습니다: 공간을 비우고 다시 실행하세요. "
+                      "쓰던 페이지는 저장되지 않았습니다");
   switch (rc & 0xff) {
     case SQLITE_NOTADB:
-      return make_error(name + " is not an SQLite database: move it aside or choose another with --db");
+      return make_error(name + "은(는) SQLite 데이터베이스가 아닙니다: 다른 곳으로 옮기거나 --db로 다른 파일을 주세요");
     case SQLITE_FULL:
-      return make_error("disk full writing " + name + " (" + doing + "): free some space and run "
-                        "again; the pages being written were not saved");
+      return make_error(name + "에 쓰다가 디스크가 가득 찼습니다 (" + doing + "): 공간을 비우고 다시 "
+                        "실행하세요. 쓰던 페이지는 저장되지 않았습니다");
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      return make_error(name + " is busy: another process kept it locked for " +
-                        std::to_string(k_busy_timeout_ms / 1000) + " s (" + doing + ": " + detail + ")");
+      return make_error(name + "을(를) 다른 프로세스가 " + std::to_string(k_busy_timeout_ms / 1000) +
+                        "초 동안 잠그고 있었습니다 (" + doing + ": " + detail + ")");
     case SQLITE_READONLY:
     case SQLITE_CANTOPEN:
     case SQLITE_PERM:
-      return make_error("cannot write " + name + " (" + doing + "): " + detail +
-                        "; check the folder's permissions or choose another file with --db");
+      return make_error(name + "에 쓸 수 없습니다 (" + doing + "): " + detail +
+                        ". 폴더 권한을 확인하거나 --db로 다른 파일을 주세요");
     default:
-      return make_error("database error on " + name + " while " + doing + ": " + detail);
+      return make_error(name + " 데이터베이스 오류 (" + doing + "): " + detail);
   }
 }
 
@@ -75,13 +96,13 @@ Result<std::unique_ptr<Database>> Database::open(const fs::path& path) {
   std::error_code ec;
   if (!path.parent_path().empty()) fs::create_directories(path.parent_path(), ec);
   if (ec)
-    return make_error("cannot create the folder of " + path.string() + ": " + ec.message());
+    return make_error(path.string() + "의 폴더를 만들 수 없습니다: " + util::errno_korean(ec.value()));
   sqlite3* raw = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &raw,
                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   std::unique_ptr<Database> db(new Database(raw));
   db->m_path = path;
-  if (rc != SQLITE_OK) return db->error(rc, "opening it");
+  if (rc != SQLITE_OK) return db->error(rc, "여는 중");
   sqlite3_extended_result_codes(raw, 1);
   sqlite3_busy_timeout(raw, k_busy_timeout_ms);
   // The upsert calls kto_note_change(changed) in its DO UPDATE (write_page.cpp): the one place that
@@ -89,25 +110,25 @@ Result<std::unique_ptr<Database>> Database::open(const fs::path& path) {
   // view or trigger of a file may call it.
   rc = sqlite3_create_function_v2(raw, "kto_note_change", 1, SQLITE_UTF8 | SQLITE_DIRECTONLY,
                                   &db->m_changed_rows, note_change, nullptr, nullptr, nullptr);
-  if (rc != SQLITE_OK) return db->error(rc, "opening it");
+  if (rc != SQLITE_OK) return db->error(rc, "여는 중");
   // Nothing may be written (not even the WAL switch, which rewrites the header) before we know
   // the file is an SQLite database of ours or a new one.
   if (auto ours = check_is_ours(raw, path); !ours) return ours.error();
   // A new file gets 16 KiB pages: a row is ~1.5 KB (its columns and raw_json), and pages of 4 KiB
   // hold two or three, so a run wrote and checkpointed a third more bytes and CPU time (measured:
   // bench/ and scripts/bench_e2e.sh). A file that already holds tables keeps its page size.
-  if (auto ok = db->exec("PRAGMA page_size=16384", "setting the page size"); !ok) return ok.error();
+  if (auto ok = db->exec("PRAGMA page_size=16384", "페이지 크기 설정 중"); !ok) return ok.error();
   auto mode = db->statement("PRAGMA journal_mode=WAL");
   if (!mode) return mode.error();
   {
     StmtGuard guard(*mode);
     rc = sqlite3_step(*mode);
-    if (rc != SQLITE_ROW) return db->error(rc, "switching to WAL mode");
+    if (rc != SQLITE_ROW) return db->error(rc, "WAL 모드로 바꾸는 중");
     // Some file systems (network mounts) cannot hold a WAL; SQLite then keeps its old journal.
     if (column_view(*mode, 0) != "wal")
       spdlog::warn("{}: WAL 모드를 켤 수 없어 {} 모드로 계속합니다", path.string(), column_view(*mode, 0));
   }
-  if (auto ok = db->exec("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON", "setting pragmas"); !ok)
+  if (auto ok = db->exec("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON", "PRAGMA 설정 중"); !ok)
     return ok.error();
   if (auto ok = db->migrate(); !ok) return ok.error();
   // After migrate(), when the page size is final: SQLite turns a cache size in KiB into pages with
@@ -115,7 +136,7 @@ Result<std::unique_ptr<Database>> Database::open(const fs::path& path) {
   // 2,000 KiB silently became 488 pages of 16 KiB (8 MB). Set here, it is the size we chose. 8 MiB
   // holds the two indexes of ~250,000 rows; 2 MiB cost 7 % more CPU at 100,000 (interleaved runs).
   const std::string cache = "PRAGMA cache_size=-" + std::to_string(k_cache_kib);
-  if (auto ok = db->exec(cache.c_str(), "setting the cache size"); !ok) return ok.error();
+  if (auto ok = db->exec(cache.c_str(), "캐시 크기 설정 중"); !ok) return ok.error();
   return db;
 }
 
@@ -134,7 +155,7 @@ Result<sqlite3_stmt*> Database::statement(const std::string& sql) {
   sqlite3_stmt* stmt = nullptr;
   int rc = sqlite3_prepare_v3(m_db, sql.c_str(), static_cast<int>(sql.size()),
                               SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
-  if (rc != SQLITE_OK) return error(rc, "preparing a statement");
+  if (rc != SQLITE_OK) return error(rc, "SQL 문 준비 중");
   m_statements.emplace(sql, stmt);
   return stmt;
 }
@@ -163,7 +184,7 @@ Result<std::int64_t> Database::begin_run(const RunRecord& run) {
   bind_int(*stmt, 5, run.records);
   bind_view(*stmt, 6, run.options);
   int rc = sqlite3_step(*stmt);
-  if (rc != SQLITE_DONE) return error(rc, "recording a new run");
+  if (rc != SQLITE_DONE) return error(rc, "새 실행 기록 중");
   return static_cast<std::int64_t>(sqlite3_last_insert_rowid(m_db));
 }
 
@@ -180,9 +201,9 @@ Result<void> Database::update_run(const RunRecord& run) {
   bind_int(*stmt, 4, run.records);
   bind_int(*stmt, 5, run.id);
   int rc = sqlite3_step(*stmt);
-  if (rc != SQLITE_DONE) return error(rc, "updating run #" + std::to_string(run.id));
+  if (rc != SQLITE_DONE) return error(rc, "실행 #" + std::to_string(run.id) + " 갱신 중");
   if (sqlite3_changes(m_db) == 0)
-    return make_error("run #" + std::to_string(run.id) + " is not in " + m_path.string());
+    return make_error("실행 #" + std::to_string(run.id) + "이(가) " + m_path.string() + "에 없습니다");
   return {};
 }
 
@@ -194,9 +215,9 @@ Result<void> Database::reopen_run(std::int64_t run_id) {
   StmtGuard guard(*stmt);
   bind_int(*stmt, 1, run_id);
   int rc = sqlite3_step(*stmt);
-  if (rc != SQLITE_DONE) return error(rc, "reopening run #" + std::to_string(run_id));
+  if (rc != SQLITE_DONE) return error(rc, "실행 #" + std::to_string(run_id) + " 다시 여는 중");
   if (sqlite3_changes(m_db) == 0)
-    return make_error("run #" + std::to_string(run_id) + " is not in " + m_path.string());
+    return make_error("실행 #" + std::to_string(run_id) + "이(가) " + m_path.string() + "에 없습니다");
   return {};
 }
 
@@ -207,7 +228,7 @@ Result<std::optional<RunRecord>> Database::one_run(const std::string& sql, std::
   if (sqlite3_bind_parameter_count(*stmt) > 0) bind_int(*stmt, 1, id);
   int rc = sqlite3_step(*stmt);
   if (rc == SQLITE_DONE) return std::optional<RunRecord>{};
-  if (rc != SQLITE_ROW) return error(rc, "reading the runs");
+  if (rc != SQLITE_ROW) return error(rc, "실행 기록 읽는 중");
   return std::optional<RunRecord>{read_run(*stmt)};
 }
 
@@ -242,7 +263,7 @@ Result<std::vector<RunRecord>> Database::successful_runs() {
   std::vector<RunRecord> out;
   int rc = SQLITE_ROW;
   while ((rc = sqlite3_step(*stmt)) == SQLITE_ROW) out.push_back(read_run(*stmt));
-  if (rc != SQLITE_DONE) return error(rc, "reading the runs");
+  if (rc != SQLITE_DONE) return error(rc, "실행 기록 읽는 중");
   return out;
 }
 
@@ -254,7 +275,7 @@ Result<std::optional<int>> Database::stored_area_code(std::string_view contentid
   bind_view(*stmt, 1, contentid);
   int rc = sqlite3_step(*stmt);
   if (rc == SQLITE_DONE) return std::optional<int>{};
-  if (rc != SQLITE_ROW) return error(rc, "looking up item " + std::string(contentid));
+  if (rc != SQLITE_ROW) return error(rc, "항목 " + std::string(contentid) + " 찾는 중");
   return std::optional<int>{sqlite3_column_int(*stmt, 0)};
 }
 
@@ -271,7 +292,7 @@ Result<std::vector<PageCheckpoint>> Database::checkpoints(std::int64_t run_id) {
   while ((rc = sqlite3_step(*stmt)) == SQLITE_ROW)
     out.push_back({column_text(*stmt, 0), sqlite3_column_int(*stmt, 1), sqlite3_column_int(*stmt, 2),
                    sqlite3_column_int64(*stmt, 3), sqlite3_column_int(*stmt, 4)});
-  if (rc != SQLITE_DONE) return error(rc, "reading the checkpoints of run #" + std::to_string(run_id));
+  if (rc != SQLITE_DONE) return error(rc, "실행 #" + std::to_string(run_id) + "의 체크포인트 읽는 중");
   return out;
 }
 

@@ -63,7 +63,7 @@ Result<long long> Database::count_restaurants() {
   if (!stmt) return stmt.error();
   StmtGuard guard(*stmt);
   int rc = sqlite3_step(*stmt);
-  if (rc != SQLITE_ROW) return error(rc, "counting the restaurants");
+  if (rc != SQLITE_ROW) return error(rc, "음식점 수 세는 중");
   return static_cast<long long>(sqlite3_column_int64(*stmt, 0));
 }
 
@@ -73,7 +73,7 @@ Result<long long> Database::count_visible() {
   if (!stmt) return stmt.error();
   StmtGuard guard(*stmt);
   int rc = sqlite3_step(*stmt);
-  if (rc != SQLITE_ROW) return error(rc, "counting the visible restaurants");
+  if (rc != SQLITE_ROW) return error(rc, "보이는 음식점 수 세는 중");
   return static_cast<long long>(sqlite3_column_int64(*stmt, 0));
 }
 
@@ -87,7 +87,7 @@ Result<std::map<int, long long>> Database::count_by_area() {
   int rc = SQLITE_ROW;
   while ((rc = sqlite3_step(*stmt)) == SQLITE_ROW)
     counts[sqlite3_column_int(*stmt, 0)] = static_cast<long long>(sqlite3_column_int64(*stmt, 1));
-  if (rc != SQLITE_DONE) return error(rc, "counting the restaurants by area");
+  if (rc != SQLITE_DONE) return error(rc, "지역별 음식점 수 세는 중");
   return counts;
 }
 
@@ -140,11 +140,12 @@ Result<long long> Database::export_rows(std::ostream& out, bool csv) {
   int rc = SQLITE_DONE;
   try {
     rc = csv ? stream_csv(*stmt, out, rows) : stream_jsonl(*stmt, out, rows);
-  } catch (const std::exception& e) {
-    return make_error("writing the " + format + " export of " + m_path.string() + " failed: " + e.what());
+  } catch (const std::exception&) {
+    // The stream's own words ("basic_ios::clear: iostream error") tell an operator nothing.
+    return make_error(m_path.string() + "의 " + format + " 내보내기를 쓰지 못했습니다: 출력 스트림 오류");
   }
-  if (!out) return make_error("writing the " + format + " export of " + m_path.string() + " failed");
-  if (rc != SQLITE_DONE) return error(rc, "exporting " + format);
+  if (!out) return make_error(m_path.string() + "의 " + format + " 내보내기를 쓰지 못했습니다");
+  if (rc != SQLITE_DONE) return error(rc, format + " 내보내는 중");
   return rows;
 }
 

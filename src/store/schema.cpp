@@ -89,19 +89,19 @@ Result<int> read_version(sqlite3* db, const std::filesystem::path& file) {
       "SELECT CASE WHEN EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
       "name = 'schema_version') THEN 1 ELSE 0 END";
   int rc = sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr);
-  if (rc != SQLITE_OK) return sqlite_error(db, rc, file, "reading the schema version");
+  if (rc != SQLITE_OK) return sqlite_error(db, rc, file, "스키마 버전 읽는 중");
   rc = sqlite3_step(stmt);
   const bool has_table = rc == SQLITE_ROW && sqlite3_column_int(stmt, 0) == 1;
   sqlite3_finalize(stmt);
-  if (rc != SQLITE_ROW) return sqlite_error(db, rc, file, "reading the schema version");
+  if (rc != SQLITE_ROW) return sqlite_error(db, rc, file, "스키마 버전 읽는 중");
   if (!has_table) return 0;
   rc = sqlite3_prepare_v2(db, "SELECT COALESCE(MAX(version), 0) FROM schema_version", -1, &stmt,
                           nullptr);
-  if (rc != SQLITE_OK) return sqlite_error(db, rc, file, "reading the schema version");
+  if (rc != SQLITE_OK) return sqlite_error(db, rc, file, "스키마 버전 읽는 중");
   rc = sqlite3_step(stmt);
   const int version = rc == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : 0;
   sqlite3_finalize(stmt);
-  if (rc != SQLITE_ROW) return sqlite_error(db, rc, file, "reading the schema version");
+  if (rc != SQLITE_ROW) return sqlite_error(db, rc, file, "스키마 버전 읽는 중");
   return version;
 }
 
@@ -115,7 +115,7 @@ Result<void> check_is_ours(sqlite3* db, const std::filesystem::path& file) {
   int rc = sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr);
   if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
   if (rc != SQLITE_ROW) {
-    Error e = sqlite_error(db, rc, file, "reading its tables");
+    Error e = sqlite_error(db, rc, file, "테이블 목록 읽는 중");
     sqlite3_finalize(stmt);
     return e;
   }
@@ -125,9 +125,9 @@ Result<void> check_is_ours(sqlite3* db, const std::filesystem::path& file) {
   // Our migrations create schema_version with the first table, in one transaction: tables
   // without it (even one named restaurants) were made by someone else and are left untouched.
   if (tables > 0 && ours == 0)
-    return make_error(file.string() + " is a database of another program (it has tables but no "
-                      "schema_version of kto-collector): nothing was written; choose another "
-                      "file with --db");
+    return make_error(file.string() + "은(는) 다른 프로그램의 데이터베이스입니다 (테이블은 있지만 "
+                      "kto-collector의 schema_version이 없음): 아무것도 쓰지 않았습니다. --db로 다른 "
+                      "파일을 주세요");
   return {};
 }
 
@@ -137,12 +137,12 @@ Result<void> Database::migrate() {
   auto current = read_version(m_db, m_path);
   if (!current) return current.error();
   if (*current > k_schema_version)
-    return make_error(m_path.string() + " was written by a newer kto-collector (schema " +
-                      std::to_string(*current) + "; this one knows " +
-                      std::to_string(k_schema_version) + "): upgrade the collector");
+    return make_error(m_path.string() + "은(는) 더 새 kto-collector가 썼습니다 (스키마 " +
+                      std::to_string(*current) + ", 이 버전은 " +
+                      std::to_string(k_schema_version) + "까지 앎): collector를 업그레이드하세요");
   for (const Migration& step : k_migrations) {
     if (step.version <= *current) continue;
-    const std::string doing = "migrating to schema " + std::to_string(step.version);
+    const std::string doing = "스키마 " + std::to_string(step.version) + "(으)로 옮기는 중";
     if (auto ok = exec("BEGIN IMMEDIATE", doing); !ok) return ok;
     // Another process may have migrated while this one waited for the write lock.
     auto now = read_version(m_db, m_path);

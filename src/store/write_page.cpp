@@ -222,7 +222,7 @@ Result<UpsertStats> Database::write_page(const PageWrite& page) {
 }
 
 Result<std::vector<UpsertStats>> Database::write_pages(std::span<const PageWrite> pages) {
-  if (auto ok = exec("BEGIN IMMEDIATE", "starting to store a page"); !ok) return ok.error();
+  if (auto ok = exec("BEGIN IMMEDIATE", "페이지 저장 시작 중"); !ok) return ok.error();
   std::vector<UpsertStats> all;
   all.reserve(pages.size());
   Result<void> ok;
@@ -232,7 +232,7 @@ Result<std::vector<UpsertStats>> Database::write_pages(std::span<const PageWrite
     if (!ok) break;
     all.push_back(*stats);
   }
-  if (ok) ok = exec("COMMIT", "storing a page");
+  if (ok) ok = exec("COMMIT", "페이지 저장 중");
   if (!ok) {
     // The error's message was taken before: ROLLBACK would overwrite sqlite3_errmsg.
     sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
@@ -250,7 +250,7 @@ Result<UpsertStats> Database::upsert_items(const PageWrite& page) {
   {
     StmtGuard guard(*largest);
     const int rc = sqlite3_step(*largest);
-    if (rc != SQLITE_ROW) return error(rc, "storing a page");
+    if (rc != SQLITE_ROW) return error(rc, "페이지 저장 중");
     max_rowid = sqlite3_column_int64(*largest, 0);
   }
 
@@ -318,7 +318,7 @@ Result<UpsertStats> Database::upsert_items(const PageWrite& page) {
     if (rc != SQLITE_DONE && !stopped_at_stored_row) {
       const std::string from(values[first][k_contentid]);
       const std::string to(values[first + rows - 1][k_contentid]);
-      return error(rc, rows == 1 ? "storing item " + from : "storing items " + from + " to " + to);
+      return error(rc, rows == 1 ? "항목 " + from + " 저장 중" : "항목 " + from + "~" + to + " 저장 중");
     }
     const std::int64_t last = sqlite3_last_insert_rowid(m_db);
     if (last == 0) return 0;
@@ -384,8 +384,8 @@ Result<void> Database::insert_checkpoint(const PageWrite& page) {
   bind_int(*stmt, 6, cp.rows);
   bind_view(*stmt, 7, page.now);
   int rc = sqlite3_step(*stmt);
-  if (rc != SQLITE_DONE) return error(rc, "recording the checkpoint of " + cp.scope + " page " +
-                                              std::to_string(cp.page_no));
+  if (rc != SQLITE_DONE) return error(rc, cp.scope + " " + std::to_string(cp.page_no) +
+                                              "쪽 체크포인트 기록 중");
   return {};
 }
 

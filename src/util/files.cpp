@@ -47,6 +47,16 @@ std::string errno_korean(int err) {
     case ELOOP: return "심볼릭 링크가 너무 많이 이어집니다";
     case ENAMETOOLONG: return "경로가 너무 깁니다";
     case EFBIG: return "파일이 너무 큽니다";
+    case EAGAIN: return "잠시 쓸 수 없습니다";
+    case EBUSY: return "사용 중입니다";
+    case EEXIST: return "이미 있습니다";
+    case EINVAL: return "잘못된 인자입니다";
+    case EMFILE:
+    case ENFILE: return "열린 파일이 너무 많습니다";
+    case ENXIO:
+    case ENODEV: return "장치가 없습니다";
+    case ENOTEMPTY: return "폴더가 비어 있지 않습니다";
+    case EXDEV: return "다른 파일 시스템으로는 옮길 수 없습니다";
     default: return "시스템 오류 " + std::to_string(err) + " (" + errno_text(err) + ")";
   }
 }
@@ -55,10 +65,10 @@ Result<void> write_file_atomic(const fs::path& path, std::string_view content, u
   std::error_code ec;
   fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
   fs::create_directories(dir, ec);
-  if (ec) return make_error("cannot create folder " + dir.string() + ": " + ec.message());
+  if (ec) return make_error("폴더 " + dir.string() + "을(를) 만들 수 없습니다: " + errno_korean(ec.value()));
   fs::path tmp = dir / ("." + path.filename().string() + ".tmp." + std::to_string(::getpid()));
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-  if (fd < 0) return make_error("cannot write " + tmp.string() + ": " + errno_text(errno));
+  if (fd < 0) return make_error(tmp.string() + "에 쓸 수 없습니다: " + errno_korean(errno));
   // The mode given to open() is reduced by the umask; the contract says 0600 exactly.
   ::fchmod(fd, mode);
   bool ok = write_all(fd, content) && ::fsync(fd) == 0;
@@ -66,12 +76,12 @@ Result<void> write_file_atomic(const fs::path& path, std::string_view content, u
   ::close(fd);
   if (!ok) {
     ::unlink(tmp.c_str());
-    return make_error("cannot write " + path.string() + ": " + errno_text(err));
+    return make_error(path.string() + "에 쓸 수 없습니다: " + errno_korean(err));
   }
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     err = errno;
     ::unlink(tmp.c_str());
-    return make_error("cannot replace " + path.string() + ": " + errno_text(err));
+    return make_error(path.string() + "을(를) 바꿀 수 없습니다: " + errno_korean(err));
   }
   int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd >= 0) {
@@ -85,7 +95,7 @@ Result<std::string> read_file(const fs::path& path) {
   // POSIX calls rather than a stream: a stream opens a folder "successfully" and then reads it as
   // an empty file, which would turn an unreadable .env into silently missing settings.
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return make_error("cannot read " + path.string() + ": " + errno_text(errno));
+  if (fd < 0) return make_error(path.string() + "을(를) 읽을 수 없습니다: " + errno_korean(errno));
   std::string out;
   char chunk[65536];
   for (;;) {
@@ -98,7 +108,7 @@ Result<std::string> read_file(const fs::path& path) {
     if (errno == EINTR) continue;
     int err = errno;
     ::close(fd);
-    return make_error("cannot read " + path.string() + ": " + errno_text(err));
+    return make_error(path.string() + "을(를) 읽을 수 없습니다: " + errno_korean(err));
   }
   ::close(fd);
   return out;
@@ -131,7 +141,7 @@ Result<int> open_lock_file(const fs::path& path) {
   std::error_code ec;
   if (!path.parent_path().empty()) fs::create_directories(path.parent_path(), ec);
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) return make_error("cannot open lock file " + path.string() + ": " + errno_text(errno));
+  if (fd < 0) return make_error("잠금 파일 " + path.string() + "을(를) 열 수 없습니다: " + errno_korean(errno));
   return fd;
 }
 
@@ -145,7 +155,7 @@ Result<FileLock> FileLock::acquire(const fs::path& path, Mode mode) {
     if (errno == EINTR) continue;
     int err = errno;
     ::close(*fd);
-    return make_error("cannot lock " + path.string() + ": " + errno_text(err));
+    return make_error(path.string() + "을(를) 잠글 수 없습니다: " + errno_korean(err));
   }
   return FileLock(*fd);
 }
@@ -158,7 +168,7 @@ Result<std::optional<FileLock>> FileLock::try_acquire(const fs::path& path, Mode
     int err = errno;
     ::close(*fd);
     if (err == EWOULDBLOCK) return std::optional<FileLock>{};
-    return make_error("cannot lock " + path.string() + ": " + errno_text(err));
+    return make_error(path.string() + "을(를) 잠글 수 없습니다: " + errno_korean(err));
   }
   return std::optional<FileLock>(FileLock(*fd));
 }

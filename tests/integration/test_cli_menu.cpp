@@ -113,7 +113,7 @@ TEST(CliExport, MissingDatabaseExitsTwoWithoutCreatingOne) {
   CliRunner cli({});
   auto r = cli.run({"export", "--format", "csv"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_TRUE(contains(r.err, "no database at data/restaurants.db: run a collection first")) << r.err;
+  EXPECT_TRUE(contains(r.err, "data/restaurants.db에 데이터베이스가 없습니다: 먼저 수집을 하세요")) << r.err;
   EXPECT_FALSE(std::filesystem::exists(cli.dir() / "data" / "restaurants.db"));
 }
 

@@ -57,7 +57,7 @@ TEST(ReliabilityFiles, CorruptDatabaseIsNeitherOverwrittenNorCalledFor) {
   std::string noise(16384, '\0');
   for (std::size_t i = 0; i < noise.size(); ++i) noise[i] = static_cast<char>((i * 7919) % 251);
   write_bytes(db_path(cli), noise);
-  expect_stopped_before_calling(sim, cli, 1, {"data/restaurants.db", "not an SQLite database"});
+  expect_stopped_before_calling(sim, cli, 1, {"data/restaurants.db", "SQLite 데이터베이스가 아닙니다"});
 
   // The same with a valid SQLite header and a damaged body.
   write_bytes(db_path(cli), std::string("SQLite format 3") + std::string(1, '\0') + noise);
@@ -74,7 +74,7 @@ TEST(ReliabilityFiles, ForeignDatabaseIsNotOverwritten) {
   ASSERT_EQ(sqlite3_exec(db, "CREATE TABLE restaurants(name TEXT); INSERT INTO restaurants "
                              "VALUES ('theirs')", nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(db);
-  expect_stopped_before_calling(sim, cli, 1, {"data/restaurants.db", "another program"});
+  expect_stopped_before_calling(sim, cli, 1, {"data/restaurants.db", "다른 프로그램의 데이터베이스"});
 }
 
 TEST(ReliabilityFiles, UnwritableDataFolderStopsBeforeAnyCall) {
@@ -124,7 +124,7 @@ TEST(ReliabilityFiles, FullDiskStopsWithOneLineLosesNothingAndResumes) {
   EXPECT_EQ(r.exit_code, 1) << r.err;
   auto lines = nonempty_lines(r.err);
   ASSERT_EQ(lines.size(), 1u) << r.err;
-  EXPECT_TRUE(contains(lines[0], "disk may be full")) << lines[0];
+  EXPECT_TRUE(contains(lines[0], "디스크가 가득 찼거나 고장일 수 있습니다")) << lines[0];
   EXPECT_TRUE(contains(lines[0], "data/restaurants.db")) << lines[0];
   auto report = nlohmann::json::parse(r.out, nullptr, false);
   EXPECT_EQ(report["status"], "failed") << r.out;

@@ -71,9 +71,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"UnknownRegionCode", regions("1,99"), {}, {}, {"'99'", "--regions", "39 제주"}},
         BadInput{"MalformedRegionCode", regions("1,a"), {}, {}, {"'a'", "--regions"}},
         BadInput{"RegionCodesWithTheWrongSeparator", regions("1;6"), {}, {}, {"'1;6'"}},
-        BadInput{"EmptyRegionEntry", regions("1,,6"), {}, {}, {"--regions", "empty"}},
-        BadInput{"EmptyRegions", regions(""), {}, {}, {"--regions is empty"}},
-        BadInput{"BlankRegions", regions("  "), {}, {}, {"--regions is empty"}},
+        BadInput{"EmptyRegionEntry", regions("1,,6"), {}, {}, {"--regions", "빈 항목"}},
+        BadInput{"EmptyRegions", regions(""), {}, {}, {"--regions가 비어 있습니다"}},
+        BadInput{"BlankRegions", regions("  "), {}, {}, {"--regions가 비어 있습니다"}},
         BadInput{"RegionsWithoutRegionsMode", {"--mode", "major", "--regions", "1"}, {}, {},
                  {"--regions", "--mode regions"}},
         BadInput{"PageSizeNotANumber", {"--page-size", "abc"}, {}, {}, {"--page-size", "abc"}},
@@ -87,15 +87,15 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"CooldownNotADuration", {}, {{"KTO_KEY_ERROR_COOLDOWN", "10x"}}, {},
                  {"KTO_KEY_ERROR_COOLDOWN", "10x"}},
         BadInput{"TimeoutOfZero", {}, {{"KTO_HTTP_TIMEOUT", "0s"}}, {},
-                 {"KTO_HTTP_TIMEOUT", "longer than zero"}},
+                 {"KTO_HTTP_TIMEOUT", "0보다 길어야"}},
         BadInput{"DurationWithoutUnitInDotEnv", {}, {}, "KTO_KEY_RECOVERY_AFTER=30\n",
                  {"KTO_KEY_RECOVERY_AFTER", "'30'"}},
         BadInput{"BaseUrlNotHttp", {}, {{"KTO_API_BASE_URL", "ftp://example.com"}}, {},
                  {"KTO_API_BASE_URL"}},
-        BadInput{"MissingKey", {}, {{"-KTO_API_KEY", ""}}, {}, {"KTO_API_KEY is not set"}},
-        BadInput{"EmptyKey", {}, {{"KTO_API_KEY", ""}}, {}, {"KTO_API_KEY", "no usable key"}},
+        BadInput{"MissingKey", {}, {{"-KTO_API_KEY", ""}}, {}, {"KTO_API_KEY가 설정되지 않았습니다"}},
+        BadInput{"EmptyKey", {}, {{"KTO_API_KEY", ""}}, {}, {"KTO_API_KEY", "쓸 수 있는 키가 없습니다"}},
         BadInput{"OnlyThePlaceholderKey", {}, {{"KTO_API_KEY", " , your_api_key_here"}}, {},
-                 {"KTO_API_KEY", "no usable key"}},
+                 {"KTO_API_KEY", "쓸 수 있는 키가 없습니다"}},
         BadInput{"MissingKeyForHealth", {"health"}, {{"-KTO_API_KEY", ""}}, {}, {"KTO_API_KEY"}},
         BadInput{"MissingKeyForRecover", {"recover"}, {{"-KTO_API_KEY", ""}}, {}, {"KTO_API_KEY"}},
         BadInput{"MalformedDotEnvLine", {}, {{"-KTO_API_KEY", ""}},
@@ -112,13 +112,13 @@ INSTANTIATE_TEST_SUITE_P(
 TEST(ReliabilityInput, UnreadableDotEnvIsRefusedNamingIt) {
   CliRunner cli({});
   std::filesystem::create_directory(cli.dir() / ".env");  // unreadable as a file, even for root
-  expect_refused(cli, {}, {".env", "cannot read"}, 2);
+  expect_refused(cli, {}, {".env", "읽을 수 없습니다"}, 2);
 
   if (::geteuid() == 0) return;  // root reads a mode-000 file anyway
   std::filesystem::remove(cli.dir() / ".env");
   write_bytes(cli.dir() / ".env", "KTO_API_KEY=abcdefghijklmnopqrstuvwxyz\n");
   std::filesystem::permissions(cli.dir() / ".env", std::filesystem::perms::none);
-  expect_refused(cli, {}, {".env", "cannot read"}, 2);
+  expect_refused(cli, {}, {".env", "읽을 수 없습니다"}, 2);
   std::filesystem::permissions(cli.dir() / ".env", std::filesystem::perms::owner_all);
 }
 

@@ -30,7 +30,7 @@ TEST(ReliabilityLock, SecondRunExitsFiveAtOnceNamingTheHoldersPidAndStart) {
   auto lines = nonempty_lines(second.err);
   ASSERT_EQ(lines.size(), 1u) << second.err;
   EXPECT_TRUE(contains(lines[0], "pid " + std::to_string(first->pid()))) << lines[0];
-  EXPECT_TRUE(contains(lines[0], "started")) << lines[0];
+  EXPECT_TRUE(contains(lines[0], "KST 시작")) << lines[0];
   EXPECT_TRUE(contains(lines[0], "KST")) << lines[0];
   EXPECT_TRUE(second.out.empty()) << second.out;
 

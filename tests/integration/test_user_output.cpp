@@ -69,7 +69,7 @@ TEST(UserHelp, EachCommandShowsItsOwnExamplesAndExitCodes) {
     std::string what = args[0] + (args.size() > 2 ? " " + args[1] : std::string());
     EXPECT_EQ(r.exit_code, 0) << what;
     EXPECT_FALSE(contains(r.out, "collector --mode major")) << what << ": the collection examples";
-    EXPECT_FALSE(contains(r.out, "nightly increment")) << what;
+    EXPECT_FALSE(contains(r.out, "야간 증분 수집")) << what;
   }
   for (const char* command : {"health", "recover", "export", "regions"}) {
     auto r = cli.run({command, "--help"});
@@ -89,7 +89,7 @@ TEST(UserHelp, KtoSimHelpIsUsageAndExitsZero) {
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_TRUE(contains(r.out, "사용법: kto-sim")) << r.out;
     EXPECT_TRUE(contains(r.out, "--scenario")) << r.out;
-    EXPECT_FALSE(contains(r.err, "unknown flag")) << r.err;
+    EXPECT_FALSE(contains(r.err, "알 수 없는 옵션")) << r.err;
   }
   EXPECT_EQ(run_command({KTO_SIM_BIN, "--bogus", "1"}).exit_code, 2) << "a bad flag still is";
 }

@@ -43,13 +43,13 @@ inline api::ApiOutcome outcome(api::OutcomeKind kind, std::string code = "",
 }
 inline api::ApiOutcome ok() { return outcome(api::OutcomeKind::success, "0000"); }
 inline api::ApiOutcome key_error() {
-  return outcome(api::OutcomeKind::key_error, "30", "API 오류 (30)");
+  return outcome(api::OutcomeKind::key_error, "30", "API 오류 (30: 등록되지 않은 키)");
 }
 inline api::ApiOutcome quota() {
-  return outcome(api::OutcomeKind::quota_exceeded, "22", "API 오류 (22)");
+  return outcome(api::OutcomeKind::quota_exceeded, "22", "API 오류 (22: 일일 한도 초과)");
 }
 inline api::ApiOutcome per_second() {
-  return outcome(api::OutcomeKind::rate_limited, "23", "API 오류 (23)");
+  return outcome(api::OutcomeKind::rate_limited, "23", "API 오류 (23: 초당 호출 한도 초과)");
 }
 inline api::ApiOutcome service_error() {
   return outcome(api::OutcomeKind::service_error, "", "HTTP 502");

@@ -42,7 +42,9 @@ TEST_P(ClassifyCode, GatewayXmlDocumentWith403) {
   EXPECT_EQ(outcome.http_status, 403);
   if (GetParam().kind != OutcomeKind::no_data) {
     EXPECT_EQ(outcome.failure, FailureKind::gateway_code);
-    EXPECT_EQ(outcome.message, "API 오류 (" + std::string(GetParam().code) + ")");
+    // Named: "API 오류 (30: 등록되지 않은 키)".
+    EXPECT_EQ(outcome.message.rfind("API 오류 (" + std::string(GetParam().code) + ": ", 0), 0u)
+        << outcome.message;
   }
 }
 
@@ -78,7 +80,7 @@ TEST(Classify, GatewayDocumentWithSpacesAndDeclaration) {
   ApiOutcome outcome = classify(http_answer(403, body, "text/xml"));
   EXPECT_EQ(outcome.kind, OutcomeKind::quota_exceeded);
   EXPECT_EQ(outcome.code, "22");
-  EXPECT_EQ(outcome.message, "API 오류 (22)");
+  EXPECT_EQ(outcome.message, "API 오류 (22: 일일 한도 초과)");
 }
 
 TEST(Classify, GatewayDocumentAsJson) {
@@ -97,7 +99,7 @@ TEST(Classify, TopLevelResultCodeWithoutWrapper) {
   EXPECT_EQ(outcome.kind, OutcomeKind::request_error);
   EXPECT_EQ(outcome.failure, FailureKind::gateway_code);
   EXPECT_EQ(outcome.code, "11");
-  EXPECT_EQ(outcome.message, "API 오류 (11)");
+  EXPECT_EQ(outcome.message, "API 오류 (11: 필수 파라미터 누락)");
 }
 
 TEST(Classify, NumericResultCodeIsRead) {

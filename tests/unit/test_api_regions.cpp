@@ -17,8 +17,8 @@ TEST(ApiRegionList, AnEmptyEntryIsNamedAsEmptyNotAsAnUnknownCode) {
   for (const char* text : {"1,,6", " , ", "1,"}) {
     auto parsed = parse_region_list(text);
     EXPECT_TRUE(parsed.codes.empty()) << text;
-    EXPECT_NE(parsed.error.find("empty entry"), std::string::npos) << parsed.error;
-    EXPECT_EQ(parsed.error.find("unknown region code ''"), std::string::npos) << parsed.error;
+    EXPECT_NE(parsed.error.find("빈 항목"), std::string::npos) << parsed.error;
+    EXPECT_EQ(parsed.error.find("''은(는) 없는 지역 코드"), std::string::npos) << parsed.error;
   }
 }
 
@@ -28,7 +28,7 @@ TEST(ApiRegionList, AnUnknownOrMalformedCodeIsQuoted) {
     EXPECT_TRUE(parsed.codes.empty()) << bad;
     EXPECT_NE(parsed.error.find(std::string("'") + bad + "'"), std::string::npos) << parsed.error;
   }
-  EXPECT_NE(parse_region_list("").error.find("--regions is empty"), std::string::npos);
+  EXPECT_NE(parse_region_list("").error.find("--regions가 비어 있습니다"), std::string::npos);
 }
 
 }  // namespace

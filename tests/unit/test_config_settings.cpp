@@ -121,7 +121,7 @@ TEST(ConfigSettings, AZeroDurationIsRefusedAsNotLongerThanZero) {
   auto settings = load_settings(s);
   ASSERT_FALSE(settings.ok());
   EXPECT_EQ(settings.error().exit_code, kto::ExitCode::usage);
-  EXPECT_NE(settings.error().message.find("longer than zero"), std::string::npos)
+  EXPECT_NE(settings.error().message.find("0보다 길어야"), std::string::npos)
       << settings.error().message;
 }
 

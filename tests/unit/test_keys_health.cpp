@@ -117,11 +117,11 @@ TEST_F(KeyPoolHealth, HealthCheckProbesUsableKeysAndListsTheOthers) {
   EXPECT_EQ(report.unhealthy_keys, 2u);
   EXPECT_TRUE(report.keys[0].healthy);
   EXPECT_EQ(report.keys[0].response_time_ms, 120);
-  EXPECT_EQ(report.keys[1].error, "API 오류 (30)");
+  EXPECT_EQ(report.keys[1].error, "API 오류 (30: 등록되지 않은 키)");
   EXPECT_TRUE(report.keys[1].probed);
   EXPECT_FALSE(report.keys[2].probed);
   EXPECT_EQ(report.keys[2].error, "수동 비활성화 (점검) — 'collector keys reactivate #2'로 재활성화");
-  EXPECT_TRUE(has_recommendation(report, "문제 키 #1 abcdefghij...: API 오류 (30)"));
+  EXPECT_TRUE(has_recommendation(report, "문제 키 #1 abcdefghij...: API 오류 (30: 등록되지 않은 키)"));
   EXPECT_TRUE(has_recommendation(
       report, "문제 키 #2 xxxxxxxxxx...: 수동 비활성화 (점검) — 'collector keys reactivate #2'"));
   EXPECT_TRUE(has_recommendation(report, "정상 키 1개로"));
@@ -199,10 +199,10 @@ TEST_F(KeyPoolHealth, FailedRecoveryProbeDisablesTheKeyAgain) {
   auto report = pool->attempt_recovery(probe_answering({{0, key_error()}}));
   EXPECT_EQ(report.attempted_keys, 1u);
   EXPECT_EQ(report.failed_keys, 1u);
-  EXPECT_EQ(report.keys[0].error, "API 오류 (30)");
+  EXPECT_EQ(report.keys[0].error, "API 오류 (30: 등록되지 않은 키)");
   auto s = pool->detailed_status()[0];
   EXPECT_FALSE(s.is_active);
-  EXPECT_EQ(s.deactivation_reason, "복구 실패: API 오류 (30)");
+  EXPECT_EQ(s.deactivation_reason, "복구 실패: API 오류 (30: 등록되지 않은 키)");
   EXPECT_EQ(s.deactivated_at, clock.now());  // the next recovery waits 30 minutes again
 }
 

@@ -29,7 +29,7 @@ TEST_F(KeyPoolLogs, FailureAndDeactivationLinesMatchTheSeed) {
   KeyLease lease = take(*pool);
   ASSERT_EQ(lease.index, 1u);
   for (int i = 0; i < 3; ++i) pool->report(lease, k_list_operation, key_error());
-  EXPECT_TRUE(logged("❌ KTO API 키 #1 호출 실패: abcdefghij... - 오류: API 오류 (30) (연속 오류: 3회)"))
+  EXPECT_TRUE(logged("❌ KTO API 키 #1 호출 실패: abcdefghij... - 오류: API 오류 (30: 등록되지 않은 키) (연속 오류: 3회)"))
       << all_logs();
   for (int i = 0; i < 2; ++i) pool->report(lease, k_list_operation, key_error());
   EXPECT_TRUE(logged("🚨 KTO API 키 #1 자동 비활성화: abcdefghij... (누적 오류: 5회)")) << all_logs();

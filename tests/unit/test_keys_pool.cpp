@@ -32,7 +32,7 @@ TEST_F(KeyPoolSelection, FifthConsecutiveKeyErrorDisablesTheKeyButFourDoNot) {
   EXPECT_EQ(s.reason, UnavailableReason::deactivated);
   EXPECT_EQ(s.reason_text, "비활성화됨 (오류 5회)");
   EXPECT_EQ(s.total_errors, 5);
-  EXPECT_EQ(s.last_error, "API 오류 (30)");
+  EXPECT_EQ(s.last_error, "API 오류 (30: 등록되지 않은 키)");
 }
 
 TEST_F(KeyPoolSelection, SuccessResetsTheConsecutiveErrorCount) {

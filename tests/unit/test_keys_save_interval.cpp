@@ -86,7 +86,7 @@ TEST_F(KeyPoolSaveInterval, DeactivationAfterConsecutiveErrorsIsWrittenAtOnce) {
   json k = file_key(0);
   EXPECT_EQ(k["is_active"], false);
   EXPECT_EQ(k["consecutive_errors"], 3);
-  EXPECT_EQ(k["deactivation_reason"], "연속 오류 3회: API 오류 (30)");
+  EXPECT_EQ(k["deactivation_reason"], "연속 오류 3회: API 오류 (30: 등록되지 않은 키)");
   EXPECT_EQ(k["usage"]["areaBasedList2"], 3);  // the deferred counters went with it
   EXPECT_EQ(k["total_calls"], 5);
 }
@@ -98,7 +98,7 @@ TEST_F(KeyPoolSaveInterval, KeyErrorCooldownIsWrittenAtOnce) {
   json k = file_key(1);
   EXPECT_EQ(k["consecutive_errors"], 1);
   EXPECT_EQ(k["error_cooldown_until"], "2026-11-25T10:10:00+09:00");
-  EXPECT_EQ(k["last_error"], "API 오류 (30)");
+  EXPECT_EQ(k["last_error"], "API 오류 (30: 등록되지 않은 키)");
 }
 
 TEST_F(KeyPoolSaveInterval, ExhaustionIsWrittenAtOnce) {

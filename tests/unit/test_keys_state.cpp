@@ -36,7 +36,7 @@ TEST_F(KeyPoolState, StateSurvivesAReopen) {
   EXPECT_EQ(s[0].usage, 1);
   EXPECT_EQ(s[0].consecutive_errors, 1);
   EXPECT_EQ(s[0].reason, UnavailableReason::error_cooldown);
-  EXPECT_EQ(s[0].last_error, "API 오류 (30)");
+  EXPECT_EQ(s[0].last_error, "API 오류 (30: 등록되지 않은 키)");
   EXPECT_EQ(s[1].reason, UnavailableReason::rate_limited);
   EXPECT_EQ(s[1].rate_limited_until.at(std::string(k_list_operation)),
             kst("2026-11-25T11:00:00"));

@@ -74,7 +74,7 @@ TEST_F(DatabaseOpen, RefusesAFileThatIsNotADatabaseAndSaysWhatToDo) {
   auto db = Database::open(path);
   ASSERT_FALSE(db.ok());
   EXPECT_EQ(db.error().exit_code, kto::ExitCode::failure);
-  EXPECT_NE(db.error().message.find(path.string() + " is not an SQLite database"), std::string::npos)
+  EXPECT_NE(db.error().message.find(path.string() + "은(는) SQLite 데이터베이스가 아닙니다"), std::string::npos)
       << db.error().message;
   EXPECT_NE(db.error().message.find("--db"), std::string::npos);
   EXPECT_EQ(file_bytes(path), text);
@@ -93,7 +93,7 @@ TEST_F(DatabaseOpen, RefusesADatabaseOfAnotherProgramAndLeavesItUnchanged) {
   auto db = Database::open(path);
   ASSERT_FALSE(db.ok());
   EXPECT_NE(db.error().message.find(path.string()), std::string::npos) << db.error().message;
-  EXPECT_NE(db.error().message.find("another program"), std::string::npos) << db.error().message;
+  EXPECT_NE(db.error().message.find("다른 프로그램의 데이터베이스"), std::string::npos) << db.error().message;
   EXPECT_EQ(file_bytes(path), before);  // not even switched to WAL
   EXPECT_FALSE(fs::exists(path.string() + "-wal"));
 }
@@ -123,7 +123,7 @@ TEST_F(DatabaseOpen, RefusesASchemaNewerThanItKnows) {
   }
   auto db = Database::open(path);
   ASSERT_FALSE(db.ok());
-  EXPECT_NE(db.error().message.find("newer"), std::string::npos) << db.error().message;
+  EXPECT_NE(db.error().message.find("더 새 kto-collector"), std::string::npos) << db.error().message;
 }
 
 TEST_F(DatabaseOpen, ReportsAFolderItCannotCreate) {

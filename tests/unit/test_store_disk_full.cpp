@@ -48,7 +48,7 @@ TEST_F(DatabaseDiskFull, RefusedWriteIsReportedAsAPossiblyFullDiskAndStoresNothi
 
   auto written = with_file_limit(256 * 1024, [&] { return db->write_page(page); });
   ASSERT_FALSE(written.ok());
-  EXPECT_NE(written.error().message.find("disk may be full"), std::string::npos)
+  EXPECT_NE(written.error().message.find("디스크가 가득 찼거나 고장일 수 있습니다"), std::string::npos)
       << written.error().message;
   EXPECT_NE(written.error().message.find("restaurants.db"), std::string::npos);
   EXPECT_EQ(query_text(*db, "SELECT COUNT(*) FROM restaurants"), "0");

@@ -131,5 +131,5 @@ TEST_F(StoreExport, AStreamThatThrowsBecomesAnError) {
   out.exceptions(std::ios::badbit | std::ios::failbit);
   auto rows = db->export_csv(out);
   ASSERT_FALSE(rows.ok());
-  EXPECT_NE(rows.error().message.find("CSV export"), std::string::npos) << rows.error().message;
+  EXPECT_NE(rows.error().message.find("CSV 내보내기를 쓰지 못했습니다"), std::string::npos) << rows.error().message;
 }

@@ -270,7 +270,7 @@ TEST_F(StoreWritePage, ADiskFullIsReportedClearlyAndNothingIsStored) {
     items.push_back({{"contentid", std::to_string(i)}, {"title", std::string(2000, 'x')}});
   auto stats = db->write_page(page_of(items, run, k_day1));
   ASSERT_FALSE(stats.ok());
-  EXPECT_NE(stats.error().message.find("disk full writing " + path.string()), std::string::npos)
+  EXPECT_NE(stats.error().message.find(path.string() + "에 쓰다가 디스크가 가득 찼습니다"), std::string::npos)
       << stats.error().message;
   EXPECT_EQ(*db->count_restaurants(), 0);
   EXPECT_TRUE(db->checkpoints(run)->empty());

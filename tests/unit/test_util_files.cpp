@@ -39,13 +39,13 @@ TEST_F(ReadFile, AFolderIsAnErrorNamingItNotAnEmptyFile) {
   auto text = kto::util::read_file(m_dir / ".env");
   ASSERT_FALSE(text.ok());
   EXPECT_NE(text.error().message.find(".env"), std::string::npos) << text.error().message;
-  EXPECT_NE(text.error().message.find("cannot read"), std::string::npos);
+  EXPECT_NE(text.error().message.find("읽을 수 없습니다"), std::string::npos);
 }
 
 TEST_F(ReadFile, AMissingFileIsAnErrorWithTheReason) {
   auto text = kto::util::read_file(m_dir / "missing");
   ASSERT_FALSE(text.ok());
-  EXPECT_NE(text.error().message.find("No such file"), std::string::npos) << text.error().message;
+  EXPECT_NE(text.error().message.find("경로가 없습니다"), std::string::npos) << text.error().message;
 }
 
 }  // namespace

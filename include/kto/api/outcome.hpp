@@ -2,6 +2,7 @@
 // Every answer of the gateway is classified into exactly one ApiOutcome. The key pool reads only
 // the kind; the client reads the kind to decide between retrying, switching keys and giving up.
 #include <string>
+#include <string_view>
 
 namespace kto::api {
 
@@ -32,12 +33,16 @@ struct ApiOutcome {
   OutcomeKind kind = OutcomeKind::service_error;
   FailureKind failure = FailureKind::none;
   std::string code;     // the gateway's code ("22", "30", "0000"), or "" when there was none
-  std::string message;  // short, human, already free of keys: "API 오류 (22)", "HTTP 502", "timeout"
+  std::string message;  // short, human, already free of keys: "API 오류 (22: 일일 한도 초과)", "HTTP 502"
   int http_status = 0;
 
   bool ok() const { return kind == OutcomeKind::success || kind == OutcomeKind::no_data; }
 };
 
 const char* to_string(OutcomeKind kind);
+
+// A gateway result code as a person reads it, named from the one table of codes:
+// "API 오류 (30: 등록되지 않은 키)"; a code the table does not know reads "알 수 없는 코드".
+std::string api_error_text(std::string_view code);
 
 }  // namespace kto::api
