@@ -5,23 +5,13 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "hangul.hpp"
 #include "integration/reliability_support.hpp"
 
 namespace {
 
 using namespace kto::test;
 using namespace kto::test::reliability;
-
-bool has_hangul(const std::string& text) {
-  // Hangul syllables U+AC00..U+D7A3 are encoded in UTF-8 as EA B0 80 .. ED 9E A3.
-  for (std::size_t i = 0; i + 2 < text.size(); ++i) {
-    const auto b0 = static_cast<unsigned char>(text[i]);
-    const auto b1 = static_cast<unsigned char>(text[i + 1]);
-    if ((b0 > 0xEA && b0 < 0xED) || (b0 == 0xEA && b1 >= 0xB0) || (b0 == 0xED && b1 <= 0x9E))
-      return true;
-  }
-  return false;
-}
 
 // A whitespace-separated token that reads as an English word: letters only (after the quotes and
 // punctuation around it), at least one lower-case letter. Flags (--since), variable names

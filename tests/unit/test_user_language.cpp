@@ -2,6 +2,7 @@
 // CLI11's parse errors become one Korean line naming the flag or value.
 #include <gtest/gtest.h>
 
+#include "hangul.hpp"
 #include "api/result_codes.hpp"
 #include "cli/parse_errors.hpp"
 #include "fakes/fake_transport.hpp"
@@ -10,15 +11,7 @@
 namespace kto {
 namespace {
 
-bool has_hangul(std::string_view text) {
-  for (std::size_t i = 0; i + 2 < text.size(); ++i) {
-    const auto b0 = static_cast<unsigned char>(text[i]);
-    const auto b1 = static_cast<unsigned char>(text[i + 1]);
-    if ((b0 > 0xEA && b0 < 0xED) || (b0 == 0xEA && b1 >= 0xB0) || (b0 == 0xED && b1 <= 0x9E))
-      return true;
-  }
-  return false;
-}
+using test::has_hangul;
 
 TEST(UserLanguage, EveryResultCodeHasAKoreanName) {
   ASSERT_FALSE(api::detail::all_result_codes().empty());
