@@ -1,70 +1,123 @@
 #pragma once
-// Fetching workers: a fixed number of threads take page tasks from a queue and hand results back
-// to the one writer. At most one page per worker is in flight, so memory does not grow with the
-// number of records.
-#include <algorithm>
-#include <atomic>
+// Fetching workers: a fixed number of threads take tasks from a queue, perform them, and hand
+// what came back to the one writer. They know nothing of what a task is (a listing page, one
+// item's details): the kind of work gives the task type, the answer type and how to perform one.
 #include <condition_variable>
 #include <deque>
+#include <exception>
 #include <functional>
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <utility>
 #include <vector>
-
-#include "kto/api/client.hpp"
-#include "scope_state.hpp"
 
 namespace kto::collect::detail {
 
-struct FetchDone {
-  PageTask task;
-  api::FetchResult result;
+// A performed task and its answer. A task that threw has a default answer and the exception,
+// which the writer rethrows on its own thread: a worker thread must not end the process.
+template <typename Task, typename Answer>
+struct Done {
+  Task task;
+  Answer answer;
+  std::exception_ptr error;
 };
 
-// How many pages may be in flight at once: one until a page comes back, then twice as many after
-// each page received, up to the concurrency. With untested or bad keys at the head of the list
-// (or a service that is down) the run finds out with one call instead of one call per worker:
-// the key pool hands the same bad key to every worker until its first answer is reported.
-class FlightLimit {
- public:
-  void set_max(int concurrency) { m_max = std::max(1, concurrency); }
-  bool room(std::size_t in_flight) const { return in_flight < static_cast<std::size_t>(m_limit); }
-  void widen() { m_limit = std::min(m_max, m_limit * 2); }
-  int limit() const { return m_limit; }
-
- private:
-  int m_max = 1;
-  int m_limit = 1;
-};
-
+template <typename Task, typename Answer>
 class FetchWorkers {
  public:
-  using Fetch = std::function<api::FetchResult(const PageTask&)>;
+  using Perform = std::function<Answer(const Task&)>;
+  using Finished = Done<Task, Answer>;
 
-  FetchWorkers(int threads, Fetch fetch);
-  ~FetchWorkers();
+  FetchWorkers(int threads, Perform perform) : m_perform(std::move(perform)) {
+    for (int i = 0; i < threads; ++i) m_threads.emplace_back([this] { loop(); });
+  }
+  ~FetchWorkers() {
+    {
+      std::lock_guard lock(m_mutex);
+      m_closing = true;
+      m_queue.clear();
+    }
+    m_work_cv.notify_all();
+    for (auto& t : m_threads) t.join();
+  }
   FetchWorkers(const FetchWorkers&) = delete;
   FetchWorkers& operator=(const FetchWorkers&) = delete;
 
-  void submit(const PageTask& task);
-  // Blocks until a result arrives; nullopt when nothing is queued or in flight.
-  std::optional<FetchDone> next();
-  // Moves results already waiting (up to `max` in all in `out`) without blocking.
-  void take_done(std::vector<FetchDone>& out, std::size_t max);
-  // Drops tasks not yet started (a stop or no keys); tasks in flight still report.
-  std::vector<PageTask> drop_queued();
-  std::size_t outstanding() const;
+  void submit(const Task& task) {
+    {
+      std::lock_guard lock(m_mutex);
+      m_queue.push_back(task);
+    }
+    m_work_cv.notify_one();
+  }
+
+  // Blocks until an answer arrives; nullopt when nothing is queued or in flight.
+  std::optional<Finished> next() {
+    std::unique_lock lock(m_mutex);
+    m_done_cv.wait(lock, [this] { return !m_done.empty() || (m_queue.empty() && m_inflight == 0); });
+    if (m_done.empty()) return std::nullopt;
+    Finished done = std::move(m_done.front());
+    m_done.pop_front();
+    return done;
+  }
+
+  // Moves answers already waiting (up to `max` in all in `out`) without blocking.
+  void take_done(std::vector<Finished>& out, std::size_t max) {
+    std::lock_guard lock(m_mutex);
+    while (out.size() < max && !m_done.empty()) {
+      out.push_back(std::move(m_done.front()));
+      m_done.pop_front();
+    }
+  }
+
+  // Drops tasks not yet started (a halt); tasks in flight still report.
+  std::vector<Task> drop_queued() {
+    std::lock_guard lock(m_mutex);
+    std::vector<Task> dropped(m_queue.begin(), m_queue.end());
+    m_queue.clear();
+    return dropped;
+  }
+
+  // Tasks queued, in flight, or back and not yet taken.
+  std::size_t outstanding() const {
+    std::lock_guard lock(m_mutex);
+    return m_queue.size() + m_inflight + m_done.size();
+  }
 
  private:
-  void loop();
+  void loop() {
+    for (;;) {
+      Task task;
+      {
+        std::unique_lock lock(m_mutex);
+        m_work_cv.wait(lock, [this] { return m_closing || !m_queue.empty(); });
+        if (m_closing) return;
+        task = m_queue.front();
+        m_queue.pop_front();
+        ++m_inflight;
+      }
+      Finished done{task, Answer{}, nullptr};
+      try {
+        done.answer = m_perform(task);
+      } catch (...) {
+        done.error = std::current_exception();
+      }
+      {
+        std::lock_guard lock(m_mutex);
+        --m_inflight;
+        m_done.push_back(std::move(done));
+      }
+      m_done_cv.notify_one();
+    }
+  }
 
-  Fetch m_fetch;
+  Perform m_perform;
   mutable std::mutex m_mutex;
   std::condition_variable m_work_cv;
   std::condition_variable m_done_cv;
-  std::deque<PageTask> m_queue;
-  std::deque<FetchDone> m_done;
+  std::deque<Task> m_queue;
+  std::deque<Finished> m_done;
   std::size_t m_inflight = 0;
   bool m_closing = false;
   std::vector<std::thread> m_threads;

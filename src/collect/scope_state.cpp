@@ -44,18 +44,20 @@ bool ScopeState::complete() const {
 
 std::vector<int> ScopeState::missing_pages() const {
   std::vector<int> out;
-  if (!m_total) {
-    if (m_inflight.empty()) out.push_back(1);
-    return out;
-  }
-  long long pages = pages_planned();
-  for (long long p = 1; p <= pages; ++p) {
-    long long begin = (p - 1) * m_page_size;
-    long long end = std::min(begin + m_page_size, *m_total);
-    if (!covered(begin, end) && !m_inflight.count(static_cast<int>(p)))
-      out.push_back(static_cast<int>(p));
-  }
+  for_missing_pages([&out](int page) {
+    out.push_back(page);
+    return true;
+  });
   return out;
+}
+
+std::optional<int> ScopeState::first_missing_page() const {
+  std::optional<int> first;
+  for_missing_pages([&first](int page) {
+    first = page;
+    return false;
+  });
+  return first;
 }
 
 void ScopeState::learn_total(int page_no, int page_size, int rows, long long total_count) {

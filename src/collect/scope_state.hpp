@@ -2,6 +2,7 @@
 // The progress of one scope: which row ranges are finished, which pages are in flight, and what
 // is left. Page numbers are always relative to the current page size; finished work is kept as
 // row ranges so a page size that is halved mid-run (or differs in a resumed run) still lines up.
+#include <algorithm>
 #include <optional>
 #include <set>
 #include <string>
@@ -31,6 +32,8 @@ class ScopeState {
   bool idle() const { return m_inflight.empty(); }
   // Pages the plan still needs, not yet in flight. Without a known total, just page 1.
   std::vector<int> missing_pages() const;
+  // The first of missing_pages(), without listing the rest.
+  std::optional<int> first_missing_page() const;
   long long pages_planned() const;
   long long pages_done() const;
 
@@ -52,6 +55,21 @@ class ScopeState {
   void set_page_size(int size) { m_page_size = size; }
 
  private:
+  // Calls visit(page) for each page of missing_pages(), in order, while it returns true.
+  template <typename Visit>
+  void for_missing_pages(Visit visit) const {
+    if (!m_total) {
+      if (m_inflight.empty()) visit(1);
+      return;
+    }
+    const long long pages = pages_planned();
+    for (long long p = 1; p <= pages; ++p) {
+      long long begin = (p - 1) * m_page_size;
+      long long end = std::min(begin + m_page_size, *m_total);
+      if (covered(begin, end) || m_inflight.count(static_cast<int>(p))) continue;
+      if (!visit(static_cast<int>(p))) return;
+    }
+  }
   bool covered(long long begin, long long end) const;
   void add_range(long long begin, long long end);
 

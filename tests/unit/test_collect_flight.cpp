@@ -11,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-#include "collect/fetch_workers.hpp"
+#include "collect/listing.hpp"
 #include "fakes/fake_service.hpp"
 #include "kto/collect/collector.hpp"
 #include "kto/util/json_view.hpp"
@@ -134,13 +134,14 @@ TEST(CollectFlightLimit, BadKeysFirstAreCalledOnceWhateverTheNumberOfWorkers) {
 
 TEST(CollectFetchWorkers, TakeDoneMovesOnlyResultsAlreadyBackAndNoMoreThanAsked) {
   std::atomic<int> fetched{0};
-  collect::detail::FetchWorkers workers(3, [&](const collect::detail::PageTask&) {
+  using PageWorkers = collect::detail::FetchWorkers<collect::detail::PageTask, api::FetchResult>;
+  PageWorkers workers(3, [&](const collect::detail::PageTask&) {
     ++fetched;
     api::FetchResult result;
     result.status = api::FetchStatus::ok;
     return result;
   });
-  std::vector<collect::detail::FetchDone> batch;
+  std::vector<collect::detail::PageDone> batch;
   workers.take_done(batch, 8);
   EXPECT_TRUE(batch.empty());  // nothing sent, nothing back: it does not wait
   for (int page = 1; page <= 3; ++page) workers.submit({0, page, 100});
