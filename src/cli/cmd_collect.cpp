@@ -87,33 +87,8 @@ Result<collect::CollectOptions> validate(const CollectArgs& args, const util::Cl
   return options;
 }
 
-// "all (전국)", "major (서울, 부산, 경기, 제주)", "regions (서울(1), 부산(6))".
-std::string scope_text(const std::string& mode, const std::vector<int>& codes) {
-  if (mode == "all") return "모드 all (전국)";
-  std::string names;
-  for (int code : codes) {
-    const api::Region* r = api::find_region(code);
-    names += (names.empty() ? "" : ", ") + (r ? std::string(r->name) : std::string("?")) + "(" +
-             std::to_string(code) + ")";
-  }
-  return "모드 " + mode + " (" + names + ")";
-}
-
-std::vector<int> codes_of(const std::string& regions_text) {
-  std::vector<int> codes;
-  std::size_t start = 0;
-  while (start < regions_text.size()) {
-    std::size_t end = regions_text.find(',', start);
-    if (end == std::string::npos) end = regions_text.size();
-    try {
-      codes.push_back(std::stoi(regions_text.substr(start, end - start)));
-    } catch (const std::exception&) {
-      // A damaged record: its scope then matches nothing asked, which is refused, not guessed.
-    }
-    start = end + 1;
-  }
-  return codes;
-}
+// What a --resume runs or refuses names the mode and the codes the flags take.
+constexpr auto k_with_codes = collect::ScopeStyle::mode_and_codes;
 
 // With --resume, the newest unfinished run is what runs. A scope asked for (--mode, --regions)
 // that covers other provinces is refused rather than silently replaced by that run's; no scope
@@ -128,13 +103,13 @@ Result<std::optional<store::RunRecord>> run_to_resume(const CollectArgs& args,
   if (!*unfinished || (!args.mode_set && !args.regions_set)) return *unfinished;
   const store::RunRecord& run = **unfinished;
   auto asked = collect::area_codes_for(options);
-  auto held = codes_of(run.regions);
+  auto held = collect::area_codes_of(run.regions);
   std::sort(asked.begin(), asked.end());
   std::sort(held.begin(), held.end());
   if (asked == held) return *unfinished;
   return make_error("--resume: 끝나지 않은 수집 #" + std::to_string(run.id) + "은(는) " +
-                        scope_text(run.mode, codes_of(run.regions)) + "인데 " +
-                        scope_text(collect::to_string(options.mode), collect::area_codes_for(options)) +
+                        collect::scope_text(run, k_with_codes) + "인데 " +
+                        collect::scope_text(options, k_with_codes) +
                         "을(를) 요청했습니다. 그 수집을 이어가려면 --mode/--regions 없이(또는 같은 범위로) "
                         "--resume을, 요청한 범위를 새로 수집하려면 --resume 없이 실행하세요",
                     ExitCode::usage);
@@ -149,7 +124,7 @@ void log_start(const collect::CollectOptions& options,
     if (saved.is_object() && saved.contains("since") && saved["since"].is_string())
       window = " 변경분 (--since " + saved["since"].get<std::string>() + ")";
     spdlog::info("🚀 음식점 수집 재개: 수집 #{} ({}{}, 시작 {})", resumed->id,
-                 scope_text(resumed->mode, codes_of(resumed->regions)), window,
+                 collect::scope_text(*resumed, k_with_codes), window,
                  resumed->started_at);
     if (options.since && *options.since != "last")
       spdlog::info("ℹ️ --since {}는 이번에는 쓰지 않습니다: 끝나지 않은 수집 #{}을(를) 그 범위대로 "
@@ -158,7 +133,7 @@ void log_start(const collect::CollectOptions& options,
     return;
   }
   spdlog::info("🚀 음식점 수집 시작: {}{}",
-               scope_text(collect::to_string(options.mode), collect::area_codes_for(options)),
+               collect::scope_text(options, k_with_codes),
                options.since ? " 변경분 (--since " + *options.since + ")" : std::string());
 }
 

@@ -18,9 +18,21 @@ bool is_full_run(const store::RunRecord& run) {
   return !j.is_discarded() && j.is_object() && (!j.contains("since") || j["since"].is_null());
 }
 
-void add_codes(const std::string& text, std::set<int>& codes) {
-  auto parsed = api::parse_region_list(text);
-  if (parsed.error.empty()) codes.insert(parsed.codes.begin(), parsed.codes.end());
+// One text for both styles of scope_text: `mode` as the run names it, and its provinces.
+std::string scope_text_of(std::string_view mode, bool all, const std::vector<int>& codes,
+                          ScopeStyle style) {
+  const bool with_codes = style == ScopeStyle::mode_and_codes;
+  if (all)
+    return with_codes ? "모드 all (전국)"
+                      : "전국 (" + std::to_string(api::all_regions().size()) + "개 시도)";
+  std::string names;
+  for (int code : codes) {
+    const api::Region* r = api::find_region(code);
+    names += (names.empty() ? "" : ", ") + (r ? std::string(r->name) : std::string("?"));
+    if (with_codes) names += "(" + std::to_string(code) + ")";
+  }
+  if (with_codes) return "모드 " + std::string(mode) + " (" + names + ")";
+  return names.empty() ? std::string("없음") : names;
 }
 
 }  // namespace
@@ -34,7 +46,10 @@ Result<std::vector<int>> held_area_codes(store::Database& db) {
   auto runs = db.successful_runs();
   if (!runs) return runs.error();
   for (const auto& run : *runs)
-    if (is_full_run(run)) add_codes(run.regions, codes);
+    if (is_full_run(run)) {
+      auto held = area_codes_of(run.regions);
+      codes.insert(held.begin(), held.end());
+    }
   std::vector<int> out;
   for (const auto& r : api::all_regions())
     if (codes.count(r.area_code)) out.push_back(r.area_code);
@@ -65,14 +80,19 @@ Result<void> resolve_increment_scope(CollectOptions& options, store::Database& d
   return {};
 }
 
-std::string scope_text(const CollectOptions& options) {
-  if (options.mode == Mode::all)
-    return "전국 (" + std::to_string(api::all_regions().size()) + "개 시도)";
-  std::string out;
-  for (int code : area_codes_for(options))
-    if (const api::Region* r = api::find_region(code))
-      out += (out.empty() ? "" : ", ") + std::string(r->name);
-  return out.empty() ? std::string("없음") : out;
+std::vector<int> area_codes_of(const std::string& regions) {
+  auto parsed = api::parse_region_list(regions);
+  return parsed.error.empty() ? parsed.codes : std::vector<int>{};
+}
+
+std::string scope_text(const CollectOptions& options, ScopeStyle style) {
+  return scope_text_of(to_string(options.mode), options.mode == Mode::all,
+                       area_codes_for(options), style);
+}
+
+std::string scope_text(const store::RunRecord& run, ScopeStyle style) {
+  return scope_text_of(run.mode, parse_mode(run.mode) == Mode::all, area_codes_of(run.regions),
+                       style);
 }
 
 std::string scope_note(const CollectOptions& options) {
