@@ -7,7 +7,7 @@
 # One simulator with a nationwide data set (13,000 restaurants over the 17 provinces, 40 % with a
 # blank areacode) and a random latency of 300–1500 ms per answer serves, run after run:
 #   collector  `collector --mode all` with its defaults
-#   baseline   the seed's Python tool: province by province, 100 rows a page, one call at a time
+#   baseline   the original Python tool: province by province, 100 rows a page, one call at a time
 #              (`--mode regions --regions <all 17> --page-size 100 --concurrency 1`)
 #   floor      plain curl fetching exactly ceil(N / 1000) national pages, as many at once as the
 #              collector's default concurrency (it knows N beforehand: nothing can do less)

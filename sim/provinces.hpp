@@ -24,7 +24,7 @@ struct Province {
   std::vector<Sigungu> sigungu;
 };
 
-// In the seed's order (area codes 1, 2, … 39), like api::all_regions().
+// By area code (1, 2, … 39), like api::all_regions().
 const std::vector<Province>& provinces();
 const Province* find_province_by_ldong(std::string_view ldong);
 const Province* find_province_by_area(int area_code);

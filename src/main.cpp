@@ -8,13 +8,11 @@
 
 int main(int argc, char** argv) {
 #ifdef __GLIBC__
-  // A page's buffers (a 586 KB body, 0.8 MB of parse structure) are recycled between pages, but
-  // the first ones are freed and made again while a run starts. With glibc's defaults the first
-  // freed one raised the mmap threshold to its size (and the trim threshold to twice that), so
-  // later buffers came from the workers' heaps, whose freed space then stayed in the process.
-  // Fixed thresholds: large blocks are mapped on their own and given back when freed, heaps are
-  // trimmed sooner. Measured at 100,000 records: peak RSS 38.3 → 34.4 MB, CPU unchanged
-  // (interleaved runs, medians).
+  // A run's first page buffers are freed and made again while it starts; glibc's default (dynamic)
+  // mmap threshold would rise to the size of the first freed one, so later buffers would come
+  // from the workers' heaps and their freed space stay in the process. Fixed thresholds: large
+  // blocks are mapped on their own and given back when freed, heaps are trimmed sooner
+  // (docs/performance.md, "The allocator").
   mallopt(M_MMAP_THRESHOLD, 256 * 1024);
   mallopt(M_TRIM_THRESHOLD, 128 * 1024);
 #endif

@@ -5,6 +5,7 @@
 
 #include <iostream>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "kto/cli/commands.hpp"
@@ -104,62 +105,75 @@ int usage_error(const std::string& what) {
   return static_cast<int>(ExitCode::usage);
 }
 
-int dispatch(int argc, char** argv) {
-  CLI::App app{k_description, "collector"};
+// What the command line asked for: the options of every command and the subcommands themselves
+// (owned by the CLI::App they were added to), so that the parse and the run are apart.
+struct CommandLine {
+  GlobalOptions global;
+  bool interactive = false;
+  CollectArgs top_collect;  // `collector --mode …`: collect without naming it
+  CollectArgs collect_args;
+  StatusArgs status_args;
+  KeysArgs keys_args;
+  ExportArgs export_args;
+  CLI::App* collect = nullptr;
+  CLI::App* status = nullptr;
+  CLI::App* health = nullptr;
+  CLI::App* recover = nullptr;
+  CLI::App* keys = nullptr;
+  CLI::App* regions = nullptr;
+  CLI::App* exp = nullptr;
+};
+
+void add_top_level(CLI::App& app, CommandLine& cl) {
   app.set_help_flag("-h,--help", "도움말을 보여 주고 끝냅니다");
   app.set_version_flag("--version", std::string("collector ") + KTO_VERSION,
                        "버전을 보여 주고 끝냅니다");
   app.fallthrough();
   app.require_subcommand(0, 1);
+  add_global_options(app, cl.global);
+  app.add_flag("-i,--interactive", cl.interactive, "대화형 메뉴 (대화형 모드), 선택은 stdin에서");
+  add_collect_options(app, cl.top_collect);
+  cl.collect = app.add_subcommand("collect", "음식점 수집 (기본 명령)");
+  add_collect_options(*cl.collect, cl.collect_args);
+  cl.collect->footer("예:\n  collector collect --mode regions --regions 1,6,31\n"
+                     "  collector collect --resume\n  collector collect --since 20261124 --json");
+}
 
-  GlobalOptions global;
-  add_global_options(app, global);
-  bool interactive = false;
-  app.add_flag("-i,--interactive", interactive, "대화형 메뉴 (대화형 모드), 선택은 stdin에서");
+void add_key_commands(CLI::App& app, CommandLine& cl) {
+  cl.status = app.add_subcommand("status", "API 키 상태 확인: 빠른 보고서 (호출 없음)");
+  setup_status(*cl.status, cl.global, cl.status_args);
+  cl.health = app.add_subcommand("health", "API 키 건강 상태 점검: 모든 키를 시험 호출 (areaCode2)");
+  cl.health->footer("예:\n  collector health\n  collector health --json\n"
+                    "종료 코드: 0 정상 키가 있음, 2 키가 설정되지 않음 (KTO_API_KEY), 3 정상 키가 없음.");
+  cl.recover = app.add_subcommand("recover", "문제 키 복구 시도: 30분 넘게 비활성화된 키를 다시 시험");
+  cl.recover->footer("예:\n  collector recover\n  collector recover --json\n"
+                     "종료 코드: 0 복구 후 사용 가능한 키가 있음, 2 키가 설정되지 않음 (KTO_API_KEY),\n"
+                     "          3 사용 가능한 키가 없음.");
+  cl.keys = app.add_subcommand("keys", "키 목록 보기, 비활성화, 재활성화");
+  setup_keys(*cl.keys, cl.global, cl.keys_args);
+}
 
-  CollectArgs top_collect;
-  add_collect_options(app, top_collect);
-  CollectArgs collect_args;
-  auto* collect = app.add_subcommand("collect", "음식점 수집 (기본 명령)");
-  add_collect_options(*collect, collect_args);
-  collect->footer("예:\n  collector collect --mode regions --regions 1,6,31\n"
-                  "  collector collect --resume\n  collector collect --since 20261124 --json");
-
-  StatusArgs status_args;
-  auto* status = app.add_subcommand("status", "API 키 상태 확인: 빠른 보고서 (호출 없음)");
-  setup_status(*status, global, status_args);
-  auto* health = app.add_subcommand("health", "API 키 건강 상태 점검: 모든 키를 시험 호출 (areaCode2)");
-  health->footer("예:\n  collector health\n  collector health --json\n"
-                 "종료 코드: 0 정상 키가 있음, 2 키가 설정되지 않음 (KTO_API_KEY), 3 정상 키가 없음.");
-  auto* recover = app.add_subcommand("recover", "문제 키 복구 시도: 30분 넘게 비활성화된 키를 다시 시험");
-  recover->footer("예:\n  collector recover\n  collector recover --json\n"
-                  "종료 코드: 0 복구 후 사용 가능한 키가 있음, 2 키가 설정되지 않음 (KTO_API_KEY),\n"
-                  "          3 사용 가능한 키가 없음.");
-  KeysArgs keys_args;
-  auto* keys = app.add_subcommand("keys", "키 목록 보기, 비활성화, 재활성화");
-  setup_keys(*keys, global, keys_args);
-  auto* regions = app.add_subcommand("regions", "사용 가능한 지역 코드 보기 (호출 없음)");
-  regions->footer("예:\n  collector regions\n  collector regions --json\n종료 코드: 0.");
-  ExportArgs export_args;
-  auto* exp = app.add_subcommand("export", "저장된 음식점을 CSV나 JSON Lines로 내보내기");
-  exp->add_option("--format", export_args.format, "csv 또는 jsonl")
-      ->check(CLI::IsMember({"csv", "jsonl"}));
-  exp->add_option("--out", export_args.out,
-                  "출력 파일 (기본값 또는 '-': 표준 출력). FIFO와 장치에는 그대로 쓰고, 심볼릭 링크는 "
-                  "대상 파일에 쓰며, 일반 파일은 다 쓴 뒤에 한 번에 바꿉니다")
+void add_data_commands(CLI::App& app, CommandLine& cl) {
+  cl.regions = app.add_subcommand("regions", "사용 가능한 지역 코드 보기 (호출 없음)");
+  cl.regions->footer("예:\n  collector regions\n  collector regions --json\n종료 코드: 0.");
+  ExportArgs& ea = cl.export_args;
+  cl.exp = app.add_subcommand("export", "저장된 음식점을 CSV나 JSON Lines로 내보내기");
+  cl.exp->add_option("--format", ea.format, "csv 또는 jsonl")->check(CLI::IsMember({"csv", "jsonl"}));
+  cl.exp->add_option("--out", ea.out,
+                     "출력 파일 (기본값 또는 '-': 표준 출력). FIFO와 장치에는 그대로 쓰고, 심볼릭 링크는 "
+                     "대상 파일에 쓰며, 일반 파일은 다 쓴 뒤에 한 번에 바꿉니다")
       ->type_name("FILE");
-  exp->add_flag("--bom", export_args.bom,
-                "CSV 앞에 UTF-8 BOM을 붙입니다 (Excel에서 한글이 깨지지 않게)");
-  exp->footer("예:\n  collector export --format csv --out restaurants.csv\n"
-              "  collector export --format csv --bom --out restaurants.csv   # Excel용\n"
-              "  collector export --format jsonl | jq .title\n"
-              "종료 코드: 0 완료, 1 쓰기 실패 (예: 저장 공간 부족; 일반 파일은 원래대로 남음),\n"
-              "          2 잘못된 사용 또는 데이터베이스가 없음.");
-  // Last: a subcommand copies its parent's footer when it is made, and the collection examples
-  // belong to the top-level help only.
-  app.footer(k_footer);
-  koreanize_help(app);
+  cl.exp->add_flag("--bom", ea.bom, "CSV 앞에 UTF-8 BOM을 붙입니다 (Excel에서 한글이 깨지지 않게)");
+  cl.exp->footer("예:\n  collector export --format csv --out restaurants.csv\n"
+                 "  collector export --format csv --bom --out restaurants.csv   # Excel용\n"
+                 "  collector export --format jsonl | jq .title\n"
+                 "종료 코드: 0 완료, 1 쓰기 실패 (예: 저장 공간 부족; 일반 파일은 원래대로 남음),\n"
+                 "          2 잘못된 사용 또는 데이터베이스가 없음.");
+}
 
+// The exit code when the parse alone ends the process (help, version, a usage error); nothing
+// when a command is to run.
+std::optional<int> parse(CLI::App& app, int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -174,27 +188,37 @@ int dispatch(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return usage_error(korean_parse_error(e));
   }
+  return std::nullopt;
+}
 
-  if (interactive) return run_menu(global, std::cin, std::cout);
-  bool watching = status->parsed() && (status_args.watch || status_args.watch_rounds > 0);
-  HeldStdout held(global.quiet && !global.json && !watching);
-  int code = 0;
-  if (collect->parsed())
-    code = run_collect(global, collect_args);
-  else if (status->parsed())
-    code = run_status(global, status_args);
-  else if (health->parsed())
-    code = run_health(global);
-  else if (recover->parsed())
-    code = run_recover(global);
-  else if (keys->parsed())
-    code = run_keys(global, keys_args);
-  else if (regions->parsed())
-    code = run_regions(global);
-  else if (exp->parsed())
-    code = run_export(global, export_args);
-  else
-    code = run_collect(global, top_collect);
+int run_command(const CommandLine& cl) {
+  const GlobalOptions& g = cl.global;
+  if (cl.collect->parsed()) return run_collect(g, cl.collect_args);
+  if (cl.status->parsed()) return run_status(g, cl.status_args);
+  if (cl.health->parsed()) return run_health(g);
+  if (cl.recover->parsed()) return run_recover(g);
+  if (cl.keys->parsed()) return run_keys(g, cl.keys_args);
+  if (cl.regions->parsed()) return run_regions(g);
+  if (cl.exp->parsed()) return run_export(g, cl.export_args);
+  return run_collect(g, cl.top_collect);
+}
+
+int dispatch(int argc, char** argv) {
+  CLI::App app{k_description, "collector"};
+  CommandLine cl;
+  add_top_level(app, cl);
+  add_key_commands(app, cl);
+  add_data_commands(app, cl);
+  // Last: a subcommand copies its parent's footer when it is made, and the collection examples
+  // belong to the top-level help only.
+  app.footer(k_footer);
+  koreanize_help(app);
+  if (std::optional<int> done = parse(app, argc, argv)) return *done;
+
+  if (cl.interactive) return run_menu(cl.global, std::cin, std::cout);
+  bool watching = cl.status->parsed() && (cl.status_args.watch || cl.status_args.watch_rounds > 0);
+  HeldStdout held(cl.global.quiet && !cl.global.json && !watching);
+  int code = run_command(cl);
   held.finish(code);
   return code;
 }

@@ -200,8 +200,8 @@ bool ask_yes_no(const std::string& question) {
   return !answer.empty() && (answer[0] == 'y' || answer[0] == 'Y');
 }
 
-// The seed's "API 키 상태 확인" before collecting; with no usable key, recovery is offered on a
-// terminal and tried by the rules in cron.
+// The original system's "API 키 상태 확인" before collecting; with no usable key, recovery is
+// offered on a terminal and tried by the rules in cron.
 void precheck_keys(Context& ctx, const std::string& operation, bool interactive) {
   auto summary = ctx.pool->summary(operation);
   spdlog::info("🔑 KTO API 키 상태: 전체 {}개, 활성 {}개, 사용 가능 {}개 (건강도 {:.1f}% {})",

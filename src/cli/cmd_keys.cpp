@@ -1,4 +1,4 @@
-// `collector keys list | deactivate ID [--reason TEXT] | reactivate ID`: the seed's
+// `collector keys list | deactivate ID [--reason TEXT] | reactivate ID`: the original
 // get_detailed_key_status, force_deactivate_key and reactivate_key for operators.
 #include <spdlog/spdlog.h>
 

@@ -1,4 +1,4 @@
-// `collector status`: the seed's API 키 상태 보고서 from the state file, without a single call;
+// `collector status`: the original guide's API 키 상태 보고서 from the state file, without a single call;
 // --watch redraws it until Ctrl-C.
 #include <signal.h>
 #include <spdlog/spdlog.h>

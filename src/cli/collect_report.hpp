@@ -1,5 +1,5 @@
 #pragma once
-// The seed's collection summary and the collect --json document.
+// The original system's collection summary and the collect --json document.
 #include <nlohmann/json.hpp>
 
 #include <string>

@@ -1,5 +1,5 @@
-// The seed's interactive menu (--interactive): the collections and the key management commands
-// behind one numbered list, read line by line from a stream so that it can be scripted.
+// The original system's interactive menu (--interactive): the collections and the key management
+// commands behind one numbered list, read line by line from a stream so that it can be scripted.
 #include <iostream>
 #include <string>
 

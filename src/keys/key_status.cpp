@@ -15,8 +15,8 @@ std::string until_text(util::TimePoint until, util::TimePoint now) {
   return util::format_korean_duration(left) + " 후 해제";
 }
 
-// The seed shows a key the pool disabled by its error count; a key the operator disabled says so,
-// with the operator's reason, so that nobody waits for it to come back by itself.
+// The original system shows a key the pool disabled by its error count; a key the operator
+// disabled says so, with the operator's reason, so that nobody waits for it to come back by itself.
 std::string deactivated_text(const detail::KeyRecord& s) {
   if (s.manual) {
     constexpr std::string_view k_label = "수동 비활성화";

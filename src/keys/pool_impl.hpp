@@ -38,7 +38,7 @@ struct KeySlot {
 struct Availability {
   UnavailableReason reason = UnavailableReason::none;
   std::optional<util::TimePoint> until;  // when usable again; nullopt when usable or disabled
-  std::string text;                      // the seed's words, "" when usable
+  std::string text;                      // the original guide's words, "" when usable
   bool usable() const { return reason == UnavailableReason::none; }
 };
 

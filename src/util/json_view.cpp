@@ -17,9 +17,9 @@
 namespace kto::util {
 
 // Storage of documents that are gone, kept for the next ones. Pages are parsed on the fetching
-// threads and freed on the writing one: fresh vectors each time left every thread's malloc arena
-// holding its own few megabytes of free chunks (measured: ~10 MB of peak RSS per worker). A few
-// recycled vectors of the right size cost nothing and keep the peak at the pages alive.
+// threads and freed on the writing one: fresh vectors each time would leave every thread's malloc
+// arena holding its own few megabytes of free chunks. A few recycled vectors of the right size
+// cost nothing and keep the peak at the pages alive.
 class JsonDoc::Recycler {
  public:
   static Recycler& instance() {
@@ -104,9 +104,9 @@ namespace {
 // Positions fit: parse refuses a text longer than JsonDoc::k_max_size.
 std::uint32_t u32(std::size_t n) { return static_cast<std::uint32_t>(n); }
 
-// A listing page holds one value per 22-23 bytes (the simulator's 1,000-item pages: 22.4 to 22.7;
-// its items 19 to 27). One per 20 reserves once with ~13% to spare; the old one per 25 fell short
-// and doubled the vectors. (Counting commas for an exact bound cost a third of the parse.)
+// A listing page holds one value per 22-23 bytes: one per 20 reserves once, with room to spare,
+// where a tighter guess would fall short and double the vectors. An exact bound (counting
+// commas) would cost more than the reservation saves (docs/performance.md, "The JSON reader").
 constexpr std::size_t k_bytes_per_value = 20;
 
 // Past the reservation (a text denser than a listing) grow by a quarter, not double: recycled

@@ -19,7 +19,7 @@
 namespace kto::util {
 namespace {
 
-// Operators read times in KST whatever the machine's zone (reports, the state file and the seed's
+// Operators read times in KST whatever the machine's zone (reports, the state file and the original
 // lines are KST): the sink shifts each message's time by +9 h and formats it as UTC.
 constexpr std::chrono::hours k_kst_offset{9};
 

@@ -9,10 +9,10 @@
 namespace kto::api {
 namespace {
 
-using kto::testing::gateway_error;
-using kto::testing::http_answer;
-using kto::testing::service_error;
-using kto::testing::transport_failure;
+using kto::test::gateway_error;
+using kto::test::http_answer;
+using kto::test::service_error;
+using kto::test::transport_failure;
 
 struct CodeCase {
   const char* code;
@@ -159,7 +159,7 @@ TEST(Classify, EmptyBodyWhateverTheStatus) {
 }
 
 TEST(Classify, TruncatedJsonIsMalformed) {
-  std::string body = kto::testing::success_page(5, 5).body;
+  std::string body = kto::test::success_page(5, 5).body;
   ApiOutcome outcome = classify(http_answer(200, body.substr(0, body.size() / 2)));
   EXPECT_EQ(outcome.kind, OutcomeKind::service_error);
   EXPECT_EQ(outcome.failure, FailureKind::malformed_body);

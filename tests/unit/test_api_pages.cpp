@@ -10,7 +10,7 @@
 namespace kto::api {
 namespace {
 
-using kto::testing::http_answer;
+using kto::test::http_answer;
 
 std::string fixture(const std::string& name) {
   std::ifstream in(std::string(KTO_FIXTURES_DIR) + "/tourapi/" + name, std::ios::binary);
@@ -178,7 +178,7 @@ TEST(TourApiPage, NoDataCodeGivesEmptyPage) {
   page.doc = kto::util::JsonDoc::parse("{}");
   page.items.push_back(page.doc->root());
   page.total_count = 9;
-  ApiOutcome outcome = classify(kto::testing::service_error("03"), &page);
+  ApiOutcome outcome = classify(kto::test::service_error("03"), &page);
   EXPECT_EQ(outcome.kind, OutcomeKind::no_data);
   EXPECT_TRUE(outcome.ok());
   EXPECT_TRUE(page.items.empty());
@@ -186,7 +186,7 @@ TEST(TourApiPage, NoDataCodeGivesEmptyPage) {
 }
 
 TEST(TourApiPage, LargeValidPageParses) {
-  auto answer = kto::testing::success_page(20000, 20000);
+  auto answer = kto::test::success_page(20000, 20000);
   ASSERT_GT(answer.body.size(), 1'000'000u);
   Page page;
   ApiOutcome outcome = classify(answer, &page);
@@ -201,7 +201,7 @@ namespace kto::api {
 
 TEST(TourApiPage, TakingTheBodyReadsTheSameAnswersAsCopyingIt) {
   for (const char* name : {"areaBasedList2.json", "areaCode2.json", "detailInfo2-empty.json"}) {
-    HttpResponse copied = kto::testing::http_answer(200, fixture(name), "application/json");
+    HttpResponse copied = kto::test::http_answer(200, fixture(name), "application/json");
     HttpResponse taken = copied;
     Page copy_page, taken_page;
     ApiOutcome a = classify(copied, &copy_page);
@@ -215,7 +215,7 @@ TEST(TourApiPage, TakingTheBodyReadsTheSameAnswersAsCopyingIt) {
     EXPECT_TRUE(taken.body.empty());        // the taking form took it
   }
   // An XML answer and a quota error are read the same way when taken.
-  HttpResponse quota = kto::testing::gateway_error("22");
+  HttpResponse quota = kto::test::gateway_error("22");
   Page none;
   EXPECT_EQ(classify_taking_body(quota, &none).kind, OutcomeKind::quota_exceeded);
 }

@@ -122,9 +122,9 @@ TEST(ClientRetryLine, NamesTheProvinceOfThePage) {
   util::FakeClock clock(*util::parse_iso8601("2026-11-25T10:00:00+09:00"));
   auto pool = keys::KeyPool::open({"AAAAAAAAAAAAAAAAAAAA+/=a"}, {}, clock, std::nullopt);
   ASSERT_TRUE(pool.ok());
-  kto::testing::FakeTransport transport;
-  transport.push(kto::testing::http_answer(500, "oops"));
-  transport.push(kto::testing::success_page(1, 1));
+  kto::test::FakeTransport transport;
+  transport.push(kto::test::http_answer(500, "oops"));
+  transport.push(kto::test::success_page(1, 1));
   api::ClientOptions options;
   options.base_url = "http://sim/KorService2";
   api::TourApiClient client(transport, **pool, clock, options);

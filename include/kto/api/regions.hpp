@@ -1,6 +1,6 @@
 #pragma once
-// The seed's province codes (areaCode) and the legal-district province codes (lDongRegnCd) the
-// collector queries by, because many newer items have a blank areacode (docs/service.md).
+// The original system's province codes (areaCode) and the legal-district province codes
+// (lDongRegnCd) the collector queries by, because many newer items have a blank areacode (docs/service.md).
 #include <optional>
 #include <string>
 #include <string_view>
@@ -9,12 +9,12 @@
 namespace kto::api {
 
 struct Region {
-  int area_code;           // the seed's code: 1 서울 … 39 제주
+  int area_code;           // the original system's: 1 서울 … 39 제주
   std::string_view ldong;  // lDongRegnCd: "11" …
   std::string_view name;   // "서울"
 };
 
-const std::vector<Region>& all_regions();         // the 17 provinces, in the seed's order
+const std::vector<Region>& all_regions();         // the 17 provinces, by area code
 const std::vector<int>& major_area_codes();       // 1, 6, 31, 39
 const Region* find_region(int area_code);
 const Region* find_region_by_ldong(std::string_view ldong);

@@ -57,7 +57,7 @@ struct ExportArgs {
 };
 int run_export(const GlobalOptions& global, const ExportArgs& args);
 
-// The seed's interactive menu, reading choices from in (stdin) so it can be scripted.
+// The original system's numbered menu, reading choices from in (stdin) so it can be scripted.
 int run_menu(const GlobalOptions& global, std::istream& in, std::ostream& out);
 
 }  // namespace kto::cli

@@ -1,5 +1,5 @@
 #pragma once
-// The operator's reports in the seed's words (API 키 상태 보고서, 건강 상태 점검, 복구 결과, 지역
+// The operator's reports in the original guide's words (API 키 상태 보고서, 건강 상태 점검, 복구 결과, 지역
 // 코드) and their --json documents (docs/contracts.md). Commands and the interactive menu share them.
 // Every key appears by its preview, and every text that came from outside passes through redact().
 #include <nlohmann/json.hpp>
@@ -16,8 +16,8 @@ namespace kto::cli {
 // "15:30:00" when t falls on now's KST day, else "2026-11-26 00:00:00".
 std::string when_text(util::TimePoint t, util::TimePoint now);
 
-// The seed's quick report (메뉴 5번): counts, 건강도 and band, one line per key, problem keys with
-// their reason and when they come back. recovery_after: when a disabled key may be re-tested.
+// The original guide's quick report (메뉴 5번): counts, 건강도 and band, one line per key,
+// problem keys with their reason and when they come back. recovery_after: when a disabled key may be re-tested.
 std::string render_status_report(const keys::PoolSummary& summary,
                                   const std::vector<keys::KeyStatus>& keys, util::TimePoint now,
                                   std::chrono::seconds recovery_after);

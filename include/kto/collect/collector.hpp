@@ -44,7 +44,7 @@ struct CollectReport {
   long long unchanged = 0;  // stored rows received again as they were
   long long hidden = 0;
   long long planned_calls = 0;  // the minimum: one per page of the plan
-  std::map<int, AreaResult> areas;  // by the seed's area code
+  std::map<int, AreaResult> areas;  // by area code (1 서울 … 39 제주)
   std::optional<AreaResult> national;  // the national listing (--mode all without --since)
   std::vector<std::string> errors;
   std::string no_key_message;

@@ -10,7 +10,7 @@ namespace kto::collect {
 
 // The provinces the database holds: those of its stored rows and those its successful full
 // collections covered (all 17 after one --mode all, even a province that had no restaurant then),
-// in the seed's order.
+// by area code.
 Result<std::vector<int>> held_area_codes(store::Database& db);
 
 // An increment (options.since) without an asked scope (ScopeSource::default_mode) covers what the

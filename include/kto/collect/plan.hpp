@@ -44,7 +44,7 @@ struct Scope {
   std::vector<int> keep_areas;
 };
 
-// The area codes a mode covers, in the seed's order.
+// The area codes a mode covers (all and major: by area code).
 std::vector<int> area_codes_for(const CollectOptions& options);
 
 // The scopes of a full run: one per province by lDongRegnCd (so items with a blank areacode are

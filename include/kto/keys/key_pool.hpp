@@ -1,8 +1,8 @@
 #pragma once
-// The seed's MultiApiKeyManager: a pool of API keys shared by concurrent workers (thread-safe),
-// with round-robin selection, consecutive-error deactivation, per-operation daily quotas that reset
-// at 00:00 KST, rate-limit and error cooldowns, recovery, and a durable JSON state file shared by
-// every process (flock + atomic replace). The raw key lives only in memory.
+// The original system's MultiApiKeyManager: a pool of API keys shared by concurrent workers
+// (thread-safe), with round-robin selection, consecutive-error deactivation, per-operation daily
+// quotas that reset at 00:00 KST, rate-limit and error cooldowns, recovery, and a durable JSON
+// state file shared by every process (flock + atomic replace). The raw key lives only in memory.
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -78,7 +78,7 @@ struct KeyStatus {
   bool manual = false;
   bool is_available = true;
   UnavailableReason reason = UnavailableReason::none;
-  std::string reason_text;                 // the seed's words: "비활성화됨 (오류 5회)", "Rate limit 제한 중 (25분 후 해제)", "수동 비활성화 (키 유출)"
+  std::string reason_text;                 // the guide's words: "비활성화됨 (오류 5회)", "Rate limit 제한 중 (25분 후 해제)", "수동 비활성화 (키 유출)"
   std::optional<util::TimePoint> available_at;
   int usage = 0;                           // of the operation asked for
   int daily_limit = 0;
@@ -119,7 +119,7 @@ struct HealthReport {
   std::size_t healthy_keys = 0;
   std::size_t unhealthy_keys = 0;
   std::vector<ProbeResult> keys;
-  std::vector<std::string> recommendations;  // the seed's 권장사항, Korean
+  std::vector<std::string> recommendations;  // the original guide's 권장사항, Korean
 };
 
 struct RecoveryResult {
@@ -167,7 +167,7 @@ class KeyPool {
   KeyPool& operator=(const KeyPool&) = delete;
 
   // Round-robin from the current index over the keys usable for this operation; logs each skip in
-  // the seed's words (⏭️) and the choice (✅ KTO 키 #0 선택: …). Counts the call against the key's
+  // the guide's words (⏭️) and the choice (✅ KTO 키 #0 선택: …). Counts the call against the key's
   // usage of the operation at once, so concurrent workers never overshoot the daily limit.
   // A key not yet known to work (no success in this process since start or since its last key
   // error) serves one call at a time until that call is reported; when only such keys are left,

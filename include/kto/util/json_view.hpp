@@ -104,7 +104,7 @@ class JsonDoc {
   JsonDoc();
 
   // Positions instead of views: a listing page has ~26,000 values and up to seven pages are alive
-  // at once, so a value costs 16 + 12 bytes here (it cost 48 + 24 as two string_views).
+  // at once, so a value's size counts (docs/performance.md, "The JSON reader").
   static constexpr std::uint32_t k_size_bits = 28;
   static constexpr std::uint32_t k_size_mask = (1u << k_size_bits) - 1;
   static constexpr std::uint32_t k_flag = 1u << 31;

@@ -6,8 +6,8 @@
 
 namespace kto::util {
 
-// The seed's preview: the first 10 characters and "...". A key too short to hide behind 10
-// characters shows half of itself, so a preview never is the whole key.
+// The original system's preview: the first 10 characters and "...". A key too short to hide
+// behind 10 characters shows half of itself, so a preview never is the whole key.
 std::string mask_key(std::string_view key);
 
 // First 16 hex digits of the SHA-256 of the key: how the state file knows a key.

@@ -18,7 +18,7 @@ std::string kst_compact_date(TimePoint t);
 TimePoint next_kst_midnight(TimePoint t);
 // "2026-11-25T16:30:00+09:00"
 std::string format_iso_kst(TimePoint t);
-// "15:30:00" in KST, as the seed's 한도 초과 line shows it.
+// "15:30:00" in KST, as the original system's 한도 초과 line shows it.
 std::string format_hms_kst(TimePoint t);
 // "2026-11-25 15:30:00" in KST, for reports.
 std::string format_human_kst(TimePoint t);
@@ -30,7 +30,7 @@ std::optional<TimePoint> parse_iso8601(std::string_view text);
 std::optional<TimePoint> parse_compact_date_kst(std::string_view text);
 // "90s", "10m", "1h", "1h30m"; nullopt when malformed, empty, or zero-unit.
 std::optional<std::chrono::seconds> parse_duration(std::string_view text);
-// "25분", "1시간 5분", "30초": how long until something, in the seed's words.
+// "25분", "1시간 5분", "30초": how long until something, in the original guide's words.
 std::string format_korean_duration(std::chrono::seconds d);
 
 }  // namespace kto::util

@@ -12,7 +12,7 @@
 #include "kto/api/transport.hpp"
 #include "kto/util/url.hpp"
 
-namespace kto::testing {
+namespace kto::test {
 
 class FakeTransport final : public api::Transport {
  public:
@@ -158,4 +158,4 @@ inline api::HttpResponse transport_failure(api::TransportError error, std::strin
   return r;
 }
 
-}  // namespace kto::testing
+}  // namespace kto::test
