@@ -61,7 +61,7 @@ class PageFetch {
       Page page;
       HttpResponse response = m_transport.send(request_for(*lease));
       ApiOutcome outcome = classify_taking_body(response, &page);
-      m_pool.report(*lease, m_request.operation, outcome);
+      m_pool.report(*lease, m_request.operation, key_outcome(outcome));
       ++m_calls;
       ++m_result.calls;
       m_result.last_outcome = outcome;
@@ -234,13 +234,18 @@ ApiOutcome TourApiClient::probe(const keys::KeyLease& lease) {
   auto now = m_clock.now();
   if (lease.not_before > now) m_clock.sleep_for(lease.not_before - now);
   HttpRequest request;
-  request.url = build_url(m_options.base_url, keys::k_probe_operation, lease.key,
+  request.url = build_url(m_options.base_url, k_probe_operation, lease.key,
                           m_options.mobile_app, {{"numOfRows", "1"}, {"pageNo", "1"}});
   request.timeout = m_options.timeout;
   request.connect_timeout = m_options.connect_timeout;
   HttpResponse response = m_transport.send(request);
   ++m_calls;
   return classify(response);
+}
+
+keys::KeyPool::Probe TourApiClient::key_probe() {
+  return {std::string(k_probe_operation),
+          [this](const keys::KeyLease& lease) { return key_outcome(probe(lease)); }};
 }
 
 }  // namespace kto::api

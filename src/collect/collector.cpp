@@ -6,6 +6,7 @@
 #include <map>
 
 #include "fetch_workers.hpp"
+#include "kto/api/operations.hpp"
 #include "kto/api/regions.hpp"
 #include "kto/util/time.hpp"
 #include "run_options.hpp"
@@ -390,7 +391,7 @@ CollectReport Collector::run(const CollectOptions& requested, const std::atomic<
   }
   job.set_checkpoints(std::move(prepared->checkpoints));
   const auto& options = report.options;
-  std::string operation = options.since ? "areaBasedSyncList2" : "areaBasedList2";
+  std::string operation{options.since ? api::k_sync_operation : api::k_list_operation};
   int concurrency = options.concurrency > 0 ? options.concurrency
                                             : default_concurrency(m_pool, operation);
   if (!options.since) {

@@ -17,11 +17,9 @@ struct Planned {
   std::optional<KeyLease> lease;
 };
 
-std::string outcome_error(const api::ApiOutcome& outcome) {
+std::string outcome_error(const KeyOutcome& outcome) {
   if (outcome.ok()) return "";
-  if (!outcome.message.empty()) return outcome.message;
-  if (!outcome.code.empty()) return api::api_error_text(outcome.code);
-  return api::to_string(outcome.kind);
+  return outcome.reason.empty() ? to_string(outcome.kind) : outcome.reason;
 }
 
 // With a healthy key, the way back of the others in one line each kind: `recover` only when the
@@ -88,10 +86,10 @@ HealthReport KeyPool::check_health(const Probe& probe) {
       Planned p;
       p.result.index = slot.index;
       p.result.preview = slot.state.preview;
-      auto status = d.status_of(slot, k_probe_operation, now);
+      auto status = d.status_of(slot, probe.operation, now);
       p.result.reason = status.reason;
       if (status.is_available)
-        p.lease = d.reserve(slot, k_probe_operation, now);
+        p.lease = d.reserve(slot, probe.operation, now);
       else  // listed without a call: a call could not succeed
         p.result.error = explain(status, now, d.policy.recovery_after);
       plan.push_back(std::move(p));
@@ -100,9 +98,9 @@ HealthReport KeyPool::check_health(const Probe& probe) {
   for (auto& p : plan) {
     if (!p.lease) continue;
     auto started = d.clock.steady_now();
-    api::ApiOutcome outcome = probe(*p.lease);
+    KeyOutcome outcome = probe.call(*p.lease);
     p.result.response_time_ms = (d.clock.steady_now() - started).count();
-    d.record_locked(*p.lease, k_probe_operation, outcome);
+    d.record_locked(*p.lease, probe.operation, outcome);
     p.result.probed = true;
     p.result.healthy = outcome.ok();
     p.result.error = outcome_error(outcome);
@@ -120,7 +118,7 @@ HealthReport KeyPool::check_health(const Probe& probe) {
     report.keys.push_back(p.result);
     ++(p.result.healthy ? report.healthy_keys : report.unhealthy_keys);
   }
-  auto after = detailed_status(k_probe_operation);
+  auto after = detailed_status(probe.operation);
   report.recommendations = recommend(report, after, d.clock.now(), d.policy.recovery_after);
   return report;
 }
@@ -142,7 +140,7 @@ RecoveryReport KeyPool::attempt_recovery(const Probe& probe) {
         // The operator disabled it (a leaked key, a key being replaced): only they bring it back.
         r.attempted = false;
         r.manual = true;
-        r.error = explain(d.status_of(slot, k_probe_operation, now), now, d.policy.recovery_after);
+        r.error = explain(d.status_of(slot, probe.operation, now), now, d.policy.recovery_after);
         report.keys.push_back(std::move(r));
         continue;
       }
@@ -159,7 +157,7 @@ RecoveryReport KeyPool::attempt_recovery(const Probe& probe) {
       // The probe spends a call of its own operation: a key without quota for it cannot be tested.
       detail::KeySlot trial = slot;
       d.activate(trial);
-      if (auto a = d.availability(trial, k_probe_operation, now); !a.usable()) {
+      if (auto a = d.availability(trial, probe.operation, now); !a.usable()) {
         r.attempted = false;
         r.error = "복구 테스트 불가: " + a.text;
         report.keys.push_back(std::move(r));
@@ -167,14 +165,14 @@ RecoveryReport KeyPool::attempt_recovery(const Probe& probe) {
       }
       d.activate(slot);
       spdlog::info("🔄 KTO API 키 #{} 복구 시도: {}", slot.index, slot.state.preview);
-      attempts.emplace_back(report.keys.size(), d.reserve(slot, k_probe_operation, now));
+      attempts.emplace_back(report.keys.size(), d.reserve(slot, probe.operation, now));
       report.keys.push_back(std::move(r));
       ++report.attempted_keys;
     }
   }
   for (auto& [pos, lease] : attempts) {
-    api::ApiOutcome outcome = probe(lease);
-    d.record_locked(lease, k_probe_operation, outcome);
+    KeyOutcome outcome = probe.call(lease);
+    d.record_locked(lease, probe.operation, outcome);
     auto& r = report.keys[pos];
     if (outcome.ok()) {
       r.recovered = true;

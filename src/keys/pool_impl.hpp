@@ -89,7 +89,7 @@ struct KeyPool::Impl {
   std::optional<util::TimePoint> awaiting_first_answer(const detail::KeySlot& slot,
                                                        util::TimePoint now) const;
   void log_skip(detail::KeySlot& slot, const detail::Availability& a);
-  void record(detail::KeySlot& slot, std::string_view operation, const api::ApiOutcome& outcome,
+  void record(detail::KeySlot& slot, std::string_view operation, const KeyOutcome& outcome,
               util::TimePoint now);
   void record_key_error(detail::KeySlot& slot, std::string text, util::TimePoint now);
   void record_quota(detail::KeySlot& slot, std::string_view operation, std::string text,
@@ -105,7 +105,7 @@ struct KeyPool::Impl {
 
   // Take `mutex` themselves.
   void record_locked(const KeyLease& lease, std::string_view operation,
-                     const api::ApiOutcome& outcome);
+                     const KeyOutcome& outcome);
   Result<void> load();
   Result<void> save();    // blocks for save_mutex
   // Coalesces: a save already running picks up our change, and a change of usage counters alone

@@ -172,7 +172,7 @@ TEST_F(CollectorTest, APageThatKeepsFailingMakesThePartialRunResumable) {
   EXPECT_FALSE(first.areas.at(6).complete);
   ASSERT_FALSE(first.errors.empty());
   // Service failures never disable a key.
-  EXPECT_EQ(pool->summary().active_keys, 2u);
+  EXPECT_EQ(pool->summary(api::k_list_operation).active_keys, 2u);
 
   m_service.set_hook(nullptr);
   int before = m_service.calls();

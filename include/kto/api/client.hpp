@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "kto/api/operations.hpp"
 #include "kto/api/tour_api.hpp"
 #include "kto/api/transport.hpp"
 #include "kto/keys/key_pool.hpp"
@@ -28,7 +29,7 @@ struct ClientOptions {
 };
 
 struct ListRequest {
-  std::string operation = "areaBasedList2";
+  std::string operation{k_list_operation};
   Params params;  // contentTypeId, lDongRegnCd, arrange, modifiedtime, showflag … (no paging)
   int page_no = 1;
   int num_of_rows = 1000;
@@ -58,8 +59,10 @@ class TourApiClient {
                 ClientOptions options);
 
   FetchResult fetch(const ListRequest& request, const std::atomic<bool>* stop = nullptr);
-  // One cheap call with one key (areaCode2, numOfRows=1), for health and recovery.
+  // One cheap call with one key (k_probe_operation, numOfRows=1), for health and recovery.
   ApiOutcome probe(const keys::KeyLease& lease);
+  // The same as the pool's health check and recovery call it: the operation and key_outcome().
+  keys::KeyPool::Probe key_probe();
   long long calls() const { return m_calls.load(); }
   const ClientOptions& options() const { return m_options; }
 
