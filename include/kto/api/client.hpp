@@ -1,8 +1,9 @@
 #pragma once
-// The TourAPI client: one page at a time, on the pool's keys, with retries. A service failure (5xx,
-// timeout, reset, empty or truncated body) is retried with exponential back-off and full jitter on
-// the next usable key; a key or quota error switches key at once and retries the same page; a 23
-// waits seconds. A key the pool says cannot be used is never called.
+// The TourAPI client: one call of any operation at a time, on the pool's keys, with retries, and
+// the listing's pages on top of it. A service failure (5xx, timeout, reset, empty or truncated
+// body) is retried with exponential back-off and full jitter on the next usable key; a key or
+// quota error switches key at once and asks again; a 23 waits seconds. A key the pool says cannot
+// be used is never called.
 #include <atomic>
 #include <chrono>
 #include <optional>
@@ -21,13 +22,43 @@ struct ClientOptions {
   std::string mobile_app = "kto-collector";
   std::chrono::milliseconds timeout{20000};
   std::chrono::milliseconds connect_timeout{5000};
-  int max_service_retries = 5;                   // retries of one page after service failures
+  int max_service_retries = 5;                   // retries of one call after service failures
   std::chrono::milliseconds backoff_base{500};
   std::chrono::milliseconds backoff_max{20000};
-  int empty_body_refusals = 2;                   // empty bodies in a row at one size = size refused
-  int max_rate_limited_retries = 10;             // 23 answers for one page before it is given up
+  int empty_body_refusals = 2;  // listing: empty bodies in a row at one page size = size refused
+  int max_rate_limited_retries = 10;             // 23 answers for one call before it is given up
 };
 
+// One call of any operation (a listing page, a restaurant's details).
+struct CallRequest {
+  std::string operation;
+  Params params;  // the operation's own; the client adds serviceKey, MobileOS, MobileApp, _type
+  // How retry and failure lines name the call ("서울 areaBasedList2 페이지 3 (numOfRows=1000)");
+  // "" names it by its operation.
+  std::string where;
+  // Empty bodies in a row after which the call ends with empty_bodies rather than retrying them
+  // as service failures (the listing's sign of a refused page size); nullopt: always retried.
+  std::optional<int> empty_bodies_limit;
+};
+
+enum class CallStatus {
+  ok,             // page holds the answer (possibly no items: NODATA, items "")
+  no_keys,        // no key can be used: no_key says until when
+  failed,         // the service kept failing after every retry
+  request_error,  // the service rejected the request (10, 11, 12, 29): a bug or bad input
+  empty_bodies,   // empty_bodies_limit empty bodies in a row
+  cancelled,      // stop was requested before or during the call
+};
+
+struct CallResult {
+  CallStatus status = CallStatus::failed;
+  Page page;
+  ApiOutcome last_outcome;
+  std::optional<keys::NoKey> no_key;
+  int calls = 0;  // HTTP calls this call made, retries included
+};
+
+// One page of a listing: the paging is added to params.
 struct ListRequest {
   std::string operation{k_list_operation};
   Params params;  // contentTypeId, lDongRegnCd, arrange, modifiedtime, showflag … (no paging)
@@ -58,6 +89,10 @@ class TourApiClient {
   TourApiClient(Transport& transport, keys::KeyPool& pool, const util::Clock& clock,
                 ClientOptions options);
 
+  // The generic call: the operation with its parameters, asked until an answer is final.
+  CallResult call(const CallRequest& request, const std::atomic<bool>* stop = nullptr);
+  // One page of a listing (call() with numOfRows and pageNo); a page answered with empty bodies
+  // in a row is page_size_refused, so that the caller asks again with a smaller page.
   FetchResult fetch(const ListRequest& request, const std::atomic<bool>* stop = nullptr);
   // One cheap call with one key (k_probe_operation, numOfRows=1), for health and recovery.
   ApiOutcome probe(const keys::KeyLease& lease);
