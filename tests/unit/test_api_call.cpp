@@ -32,9 +32,7 @@ HttpResponse detail_answer(bool with_item) {
 
 class ClientCall : public ::testing::Test {
  protected:
-  ClientCall() : m_clock(*util::parse_iso8601("2026-11-25T10:00:00+09:00")) {
-    m_options.base_url = "http://sim/KorService2";
-  }
+  ClientCall() : m_clock(*util::parse_iso8601("2026-11-25T10:00:00+09:00")) {}
 
   void open(std::vector<std::string> keys) {
     auto pool = keys::KeyPool::open(std::move(keys), {}, m_clock, std::nullopt);
@@ -52,7 +50,8 @@ class ClientCall : public ::testing::Test {
   util::FakeClock m_clock;
   util::TimePoint m_start = m_clock.now();
   FakeTransport m_transport;
-  ClientOptions m_options;
+  ClientOptions m_options{"http://sim/KorService2", "kto-collector",
+                          std::chrono::milliseconds(20000)};
   std::unique_ptr<keys::KeyPool> m_pool;
   std::unique_ptr<TourApiClient> m_client;
 };

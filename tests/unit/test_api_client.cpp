@@ -26,9 +26,7 @@ const std::string k_key_encoded = "DDDDDDDDDDDDDDDDDDDD%2B%2Fdd";  // an "Encodi
 
 class ClientFetch : public ::testing::Test {
  protected:
-  ClientFetch() : m_clock(*util::parse_iso8601("2026-11-25T10:00:00+09:00")) {
-    m_options.base_url = "http://sim/KorService2";
-  }
+  ClientFetch() : m_clock(*util::parse_iso8601("2026-11-25T10:00:00+09:00")) {}
 
   static keys::KeyPolicy limit(int daily_limit) {
     keys::KeyPolicy policy;
@@ -56,7 +54,7 @@ class ClientFetch : public ::testing::Test {
   util::FakeClock m_clock;
   util::TimePoint m_start = m_clock.now();
   FakeTransport m_transport;
-  ClientOptions m_options;
+  ClientOptions m_options{"http://sim/KorService2", "kto-collector", milliseconds(20000)};
   std::unique_ptr<keys::KeyPool> m_pool;
   std::unique_ptr<TourApiClient> m_client;
 };

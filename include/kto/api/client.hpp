@@ -18,9 +18,14 @@
 namespace kto::api {
 
 struct ClientOptions {
-  std::string base_url = "https://apis.data.go.kr/B551011/KorService2";
-  std::string mobile_app = "kto-collector";
-  std::chrono::milliseconds timeout{20000};
+  // Where to call, as whom and how long to wait are settings (config::Settings owns their
+  // defaults, KTO_BASE_URL, KTO_MOBILE_APP, KTO_HTTP_TIMEOUT): always given, never defaulted here.
+  ClientOptions(std::string url, std::string app, std::chrono::milliseconds call_timeout)
+      : base_url(std::move(url)), mobile_app(std::move(app)), timeout(call_timeout) {}
+
+  std::string base_url;
+  std::string mobile_app;
+  std::chrono::milliseconds timeout;
   std::chrono::milliseconds connect_timeout{5000};
   int max_service_retries = 5;                   // retries of one call after service failures
   std::chrono::milliseconds backoff_base{500};
