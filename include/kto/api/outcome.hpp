@@ -1,6 +1,7 @@
 #pragma once
-// Every answer of the gateway is classified into exactly one ApiOutcome. The key pool reads only
-// the kind; the client reads the kind to decide between retrying, switching keys and giving up.
+// Every answer of the gateway is classified into exactly one ApiOutcome. The client reads its kind
+// and failure to decide between retrying, switching keys and giving up, and hands the key pool
+// what the answer means for the key (key_outcome(): a keys::KeyOutcome with the message as reason).
 #include <string>
 #include <string_view>
 
