@@ -9,6 +9,7 @@
 #include <variant>
 
 #include "bench_support.hpp"
+#include "kto/api/operations.hpp"
 #include "kto/keys/key_pool.hpp"
 #include "kto/util/clock.hpp"
 
@@ -33,14 +34,7 @@ std::unique_ptr<KeyPool> open_pool(std::size_t keys,
   return std::move(*pool);
 }
 
-kto::api::ApiOutcome success_outcome() {
-  kto::api::ApiOutcome ok;
-  ok.kind = kto::api::OutcomeKind::success;
-  ok.code = "0000";
-  ok.message = "OK";
-  ok.http_status = 200;
-  return ok;
-}
+kto::keys::KeyOutcome success_outcome() { return {kto::keys::KeyOutcomeKind::success, "OK"}; }
 
 // acquire + report on an in-memory pool of state.range(0) keys of which state.range(1) are
 // disabled (the round robin walks past them on every call).
@@ -50,13 +44,13 @@ void BM_SelectKey(benchmark::State& state) {
     pool->force_deactivate(i, "bench");
   const auto ok = success_outcome();
   for (auto _ : state) {
-    auto acquired = pool->acquire(kto::keys::k_list_operation);
+    auto acquired = pool->acquire(kto::api::k_list_operation);
     auto* lease = std::get_if<KeyLease>(&acquired);
     if (!lease) {
       state.SkipWithError("no key");
       break;
     }
-    pool->report(*lease, kto::keys::k_list_operation, ok);
+    pool->report(*lease, kto::api::k_list_operation, ok);
   }
   state.SetItemsProcessed(state.iterations());
 }
@@ -70,8 +64,8 @@ void BM_SaveStateFile(benchmark::State& state) {
   pool->set_autosave(false);
   const auto ok = success_outcome();
   for (auto _ : state) {
-    auto acquired = pool->acquire(kto::keys::k_list_operation);
-    pool->report(std::get<KeyLease>(acquired), kto::keys::k_list_operation, ok);
+    auto acquired = pool->acquire(kto::api::k_list_operation);
+    pool->report(std::get<KeyLease>(acquired), kto::api::k_list_operation, ok);
     auto saved = pool->save();
     if (!saved) state.SkipWithError(saved.error().message.c_str());
   }
@@ -88,8 +82,8 @@ void BM_LoadStateFile(benchmark::State& state) {
     auto pool = open_pool(keys, file);
     const auto ok = success_outcome();
     for (std::size_t i = 0; i < keys; ++i) {
-      auto acquired = pool->acquire(kto::keys::k_list_operation);
-      pool->report(std::get<KeyLease>(acquired), kto::keys::k_list_operation, ok);
+      auto acquired = pool->acquire(kto::api::k_list_operation);
+      pool->report(std::get<KeyLease>(acquired), kto::api::k_list_operation, ok);
     }
     if (!pool->save()) throw std::runtime_error("cannot write the state file");
   }

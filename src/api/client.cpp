@@ -32,27 +32,33 @@ Millis full_jitter(const ClientOptions& options, int attempt) {
   return Millis(pick(engine));
 }
 
+FetchStatus fetch_status(CallStatus status) {
+  switch (status) {
+    case CallStatus::ok: return FetchStatus::ok;
+    case CallStatus::no_keys: return FetchStatus::no_keys;
+    case CallStatus::failed: return FetchStatus::failed;
+    case CallStatus::request_error: return FetchStatus::request_error;
+    case CallStatus::empty_bodies: return FetchStatus::page_size_refused;
+    case CallStatus::cancelled: return FetchStatus::cancelled;
+  }
+  return FetchStatus::failed;
+}
+
 std::string seconds_text(Millis d) { return fmt::format("{:.1f}초", static_cast<double>(d.count()) / 1000.0); }
 
-// One fetch() call: the retry loop of one page and its counters.
-class PageFetch {
+// One call(): the retry loop of one request and its counters.
+class Call {
  public:
-  PageFetch(Transport& transport, keys::KeyPool& pool, const util::Clock& clock,
-            const ClientOptions& options, std::atomic<long long>& calls,
-            const ListRequest& request, const std::atomic<bool>* stop)
+  Call(Transport& transport, keys::KeyPool& pool, const util::Clock& clock,
+       const ClientOptions& options, std::atomic<long long>& calls, const CallRequest& request,
+       const std::atomic<bool>* stop)
       : m_transport(transport), m_pool(pool), m_clock(clock), m_options(options),
         m_calls(calls), m_request(request), m_stop(stop),
-        m_where(fmt::format("{}{} 페이지 {} (numOfRows={})",
-                            request.label.empty() ? "" : request.label + " ", request.operation,
-                            request.page_no, request.num_of_rows)) {
-    m_params = request.params;
-    m_params.emplace_back("numOfRows", std::to_string(request.num_of_rows));
-    m_params.emplace_back("pageNo", std::to_string(request.page_no));
-  }
+        m_where(request.where.empty() ? request.operation : request.where) {}
 
-  FetchResult run() {
+  CallResult run() {
     while (true) {
-      if (stopped()) return finish(FetchStatus::cancelled);
+      if (stopped()) return finish(CallStatus::cancelled);
       std::optional<keys::KeyLease> lease = next_lease();
       if (!lease) return std::move(m_result);
       auto now = m_clock.now();
@@ -61,12 +67,12 @@ class PageFetch {
       Page page;
       HttpResponse response = m_transport.send(request_for(*lease));
       ApiOutcome outcome = classify_taking_body(response, &page);
-      m_pool.report(*lease, m_request.operation, outcome);
+      m_pool.report(*lease, m_request.operation, key_outcome(outcome));
       ++m_calls;
       ++m_result.calls;
       m_result.last_outcome = outcome;
       // A stop cut the transfer short: the page is abandoned, not failed.
-      if (response.error == TransportError::cancelled) return finish(FetchStatus::cancelled);
+      if (response.error == TransportError::cancelled) return finish(CallStatus::cancelled);
       if (decide(*lease, outcome, response, page)) return std::move(m_result);
     }
   }
@@ -74,7 +80,7 @@ class PageFetch {
  private:
   bool stopped() const { return m_stop && m_stop->load(); }
 
-  FetchResult finish(FetchStatus status) {
+  CallResult finish(CallStatus status) {
     m_result.status = status;
     return std::move(m_result);
   }
@@ -82,7 +88,7 @@ class PageFetch {
   HttpRequest request_for(const keys::KeyLease& lease) const {
     HttpRequest request;
     request.url = build_url(m_options.base_url, m_request.operation, lease.key,
-                            m_options.mobile_app, m_params);
+                            m_options.mobile_app, m_request.params);
     request.timeout = m_options.timeout;
     request.connect_timeout = m_options.connect_timeout;
     request.cancel = m_stop;
@@ -108,14 +114,14 @@ class PageFetch {
       auto& none = std::get<keys::NoKey>(acquired);
       Millis until = none.earliest ? *none.earliest - m_clock.now() : Millis::max();
       if (until > k_max_key_wait || waits >= k_max_key_waits) {
-        m_result.status = FetchStatus::no_keys;
+        m_result.status = CallStatus::no_keys;
         m_result.no_key = std::move(none);
         return std::nullopt;
       }
       until = std::max(until, k_min_key_wait);
       spdlog::debug("⏳ {}: 사용 가능한 키 대기 {}", m_where, seconds_text(until));
       if (!pause(until)) {
-        m_result.status = FetchStatus::cancelled;
+        m_result.status = CallStatus::cancelled;
         return std::nullopt;
       }
     }
@@ -128,7 +134,7 @@ class PageFetch {
     switch (outcome.kind) {
       case OutcomeKind::success:
       case OutcomeKind::no_data:
-        m_result.status = FetchStatus::ok;
+        m_result.status = CallStatus::ok;
         m_result.page = std::move(page);
         return true;
       case OutcomeKind::key_error:
@@ -138,7 +144,7 @@ class PageFetch {
         return after_rate_limit(lease);
       case OutcomeKind::request_error:
         spdlog::warn("❌ {}: 요청 오류 - {} (재시도하지 않음)", m_where, outcome.message);
-        m_result.status = FetchStatus::request_error;
+        m_result.status = CallStatus::request_error;
         return true;
       case OutcomeKind::service_error:
         return after_service_error(lease, outcome, response);
@@ -147,7 +153,7 @@ class PageFetch {
   }
 
   bool finish_failed() {
-    m_result.status = FetchStatus::failed;
+    m_result.status = CallStatus::failed;
     return true;
   }
 
@@ -179,10 +185,9 @@ class PageFetch {
 
   bool after_service_error(const keys::KeyLease& lease, const ApiOutcome& outcome,
                            const HttpResponse& response) {
-    if (outcome.failure == FailureKind::empty_body && ++m_empty_in_row >= m_options.empty_body_refusals &&
-        m_request.num_of_rows > 1) {
-      spdlog::debug("⚠️ {}: 빈 응답 {}회 연속 - 페이지 크기 거부", m_where, m_empty_in_row);
-      m_result.status = FetchStatus::page_size_refused;
+    if (m_request.empty_bodies_limit && outcome.failure == FailureKind::empty_body &&
+        ++m_empty_in_row >= *m_request.empty_bodies_limit) {
+      m_result.status = CallStatus::empty_bodies;
       return true;
     }
     std::string detail =
@@ -197,7 +202,7 @@ class PageFetch {
                  seconds_text(delay), m_service_failures, m_options.max_service_retries,
                  lease.preview);
     if (!pause(delay)) {
-      m_result.status = FetchStatus::cancelled;
+      m_result.status = CallStatus::cancelled;
       return true;
     }
     return false;
@@ -208,11 +213,10 @@ class PageFetch {
   const util::Clock& m_clock;
   const ClientOptions& m_options;
   std::atomic<long long>& m_calls;
-  const ListRequest& m_request;
+  const CallRequest& m_request;
   const std::atomic<bool>* m_stop;
   std::string m_where;
-  Params m_params;
-  FetchResult m_result;
+  CallResult m_result;
   int m_service_failures = 0;
   int m_empty_in_row = 0;
   int m_key_failures = 0;
@@ -225,8 +229,31 @@ TourApiClient::TourApiClient(Transport& transport, keys::KeyPool& pool, const ut
                              ClientOptions options)
     : m_transport(transport), m_pool(pool), m_clock(clock), m_options(std::move(options)) {}
 
+CallResult TourApiClient::call(const CallRequest& request, const std::atomic<bool>* stop) {
+  return Call(m_transport, m_pool, m_clock, m_options, m_calls, request, stop).run();
+}
+
 FetchResult TourApiClient::fetch(const ListRequest& request, const std::atomic<bool>* stop) {
-  return PageFetch(m_transport, m_pool, m_clock, m_options, m_calls, request, stop).run();
+  CallRequest page{request.operation, request.params,
+                   fmt::format("{}{} 페이지 {} (numOfRows={})",
+                               request.label.empty() ? "" : request.label + " ", request.operation,
+                               request.page_no, request.num_of_rows),
+                   std::nullopt};
+  page.params.emplace_back("numOfRows", std::to_string(request.num_of_rows));
+  page.params.emplace_back("pageNo", std::to_string(request.page_no));
+  // A page the service cannot build comes back as empty bodies; one row is the smallest page.
+  if (request.num_of_rows > 1) page.empty_bodies_limit = m_options.empty_body_refusals;
+  CallResult answer = call(page, stop);
+  FetchResult result;
+  result.status = fetch_status(answer.status);
+  if (answer.status == CallStatus::empty_bodies)
+    spdlog::debug("⚠️ {}: 빈 응답 {}회 연속 - 페이지 크기 거부", page.where,
+                  *page.empty_bodies_limit);
+  result.page = std::move(answer.page);
+  result.last_outcome = std::move(answer.last_outcome);
+  result.no_key = std::move(answer.no_key);
+  result.calls = answer.calls;
+  return result;
 }
 
 // The pool's health check and recovery report the outcome themselves, so the probe only asks.
@@ -234,13 +261,18 @@ ApiOutcome TourApiClient::probe(const keys::KeyLease& lease) {
   auto now = m_clock.now();
   if (lease.not_before > now) m_clock.sleep_for(lease.not_before - now);
   HttpRequest request;
-  request.url = build_url(m_options.base_url, keys::k_probe_operation, lease.key,
+  request.url = build_url(m_options.base_url, k_probe_operation, lease.key,
                           m_options.mobile_app, {{"numOfRows", "1"}, {"pageNo", "1"}});
   request.timeout = m_options.timeout;
   request.connect_timeout = m_options.connect_timeout;
   HttpResponse response = m_transport.send(request);
   ++m_calls;
   return classify(response);
+}
+
+keys::KeyPool::Probe TourApiClient::key_probe() {
+  return {std::string(k_probe_operation),
+          [this](const keys::KeyLease& lease) { return key_outcome(probe(lease)); }};
 }
 
 }  // namespace kto::api

@@ -15,4 +15,24 @@ const char* to_string(OutcomeKind kind) {
   return "unknown";
 }
 
+keys::KeyOutcome key_outcome(const ApiOutcome& outcome) {
+  keys::KeyOutcome out;
+  switch (outcome.kind) {
+    case OutcomeKind::success:
+    case OutcomeKind::no_data: out.kind = keys::KeyOutcomeKind::success; break;
+    case OutcomeKind::key_error: out.kind = keys::KeyOutcomeKind::key_error; break;
+    case OutcomeKind::quota_exceeded: out.kind = keys::KeyOutcomeKind::daily_quota; break;
+    case OutcomeKind::rate_limited: out.kind = keys::KeyOutcomeKind::per_second_limit; break;
+    case OutcomeKind::service_error:
+    case OutcomeKind::request_error: out.kind = keys::KeyOutcomeKind::not_key_fault; break;
+  }
+  if (!outcome.message.empty())
+    out.reason = outcome.message;
+  else if (!outcome.code.empty())
+    out.reason = api_error_text(outcome.code);
+  else
+    out.reason = to_string(outcome.kind);
+  return out;
+}
+
 }  // namespace kto::api

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "collect_report.hpp"
+#include "kto/api/operations.hpp"
 #include "kto/api/regions.hpp"
 #include "kto/cli/commands.hpp"
 #include "kto/cli/metrics.hpp"
@@ -212,8 +213,7 @@ void precheck_keys(Context& ctx, const std::string& operation, bool interactive)
                           ? ask_yes_no("사용 가능한 API 키가 없습니다. 문제 키 복구를 시도할까요?")
                           : true;
   if (!try_recovery) return;
-  auto report = ctx.pool->attempt_recovery(
-      [&](const keys::KeyLease& lease) { return ctx.client->probe(lease); });
+  auto report = ctx.pool->attempt_recovery(ctx.client->key_probe());
   spdlog::info("🔧 키 복구 시도: 시도 {}개, 복구 {}개, 실패 {}개", report.attempted_keys,
                report.recovered_keys, report.failed_keys);
 }
@@ -278,7 +278,7 @@ int run_collect(const GlobalOptions& global, CollectArgs args) {
   if (!resumed) return fail(resumed.error());
   if (auto ok = resolve_since(*options, **db); !ok) return fail(ok.error());
 
-  std::string operation = options->since ? "areaBasedSyncList2" : "areaBasedList2";
+  std::string operation{options->since ? api::k_sync_operation : api::k_list_operation};
   bool terminal = util::stdin_is_tty() && util::stderr_is_tty() && !global.json;
   precheck_keys(*ctx, operation, terminal);
 

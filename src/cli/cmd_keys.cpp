@@ -4,6 +4,7 @@
 
 #include <iostream>
 
+#include "kto/api/operations.hpp"
 #include "kto/cli/commands.hpp"
 #include "kto/cli/reports.hpp"
 #include "kto/keys/key_advice.hpp"
@@ -16,7 +17,7 @@ namespace {
 // The one line an unknown or ambiguous ID gets: every ID that would have worked.
 Error unknown_id(const keys::KeyPool& pool, const std::string& id) {
   std::string valid;
-  for (const auto& k : pool.detailed_status()) {
+  for (const auto& k : pool.detailed_status(api::k_list_operation)) {
     if (!valid.empty()) valid += ", ";
     valid += "#" + std::to_string(k.index) + " " + k.preview;
   }
@@ -26,7 +27,7 @@ Error unknown_id(const keys::KeyPool& pool, const std::string& id) {
 }
 
 int list_keys(const GlobalOptions& global, const Context& ctx) {
-  auto keys = ctx.pool->detailed_status();
+  auto keys = ctx.pool->detailed_status(api::k_list_operation);
   if (global.json) {
     nlohmann::ordered_json list = nlohmann::ordered_json::array();
     for (const auto& k : keys) list.push_back(key_status_json(k));
@@ -35,7 +36,7 @@ int list_keys(const GlobalOptions& global, const Context& ctx) {
     std::cout << render_key_table(keys, ctx.clock->now(), ctx.pool->policy().recovery_after);
   }
   std::cout.flush();
-  auto summary = ctx.pool->summary();
+  auto summary = ctx.pool->summary(api::k_list_operation);
   return static_cast<int>(summary.available_keys > 0 ? ExitCode::ok : ExitCode::no_keys);
 }
 
@@ -72,12 +73,12 @@ int change_key(const GlobalOptions& global, const KeysArgs& args, Context& ctx) 
   auto index = ctx.pool->find(args.id);
   if (!index) return print_error(unknown_id(*ctx.pool, args.id));
   bool deactivate = args.action == "deactivate";
-  auto before = ctx.pool->detailed_status().at(*index);
+  auto before = ctx.pool->detailed_status(api::k_list_operation).at(*index);
   auto change = deactivate ? ctx.pool->force_deactivate(*index, args.reason)
                            : ctx.pool->reactivate(*index);
   if (auto saved = ctx.pool->save(); !saved) return print_error(saved.error());
-  auto status = ctx.pool->detailed_status().at(*index);
-  auto summary = ctx.pool->summary();
+  auto status = ctx.pool->detailed_status(api::k_list_operation).at(*index);
+  auto summary = ctx.pool->summary(api::k_list_operation);
   auto now = ctx.clock->now();
   if (global.json) {
     auto doc = key_status_json(status);

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <iostream>
 
+#include "kto/api/operations.hpp"
 #include "kto/cli/commands.hpp"
 #include "kto/cli/reports.hpp"
 #include "kto/util/log.hpp"
@@ -26,8 +27,8 @@ int exit_for(const keys::PoolSummary& summary) {
 // Renders the report (or the document) of pool as it is now; returns the exit code it implies.
 int render_status(const Context& ctx, const keys::KeyPool& pool, bool json, bool compact,
                   std::string& out) {
-  auto summary = pool.summary();
-  auto keys = pool.detailed_status();
+  auto summary = pool.summary(api::k_list_operation);
+  auto keys = pool.detailed_status(api::k_list_operation);
   spdlog::debug("🔑 KTO API 키 상태: 전체 {}개, 활성 {}개, 사용 가능 {}개 (건강도 {:.1f}% {})",
                 summary.total_keys, summary.active_keys, summary.available_keys,
                 summary.health_percentage, keys::band_label(summary.band));

@@ -97,10 +97,8 @@ Result<Context> make_context(const GlobalOptions& global, LogKind kind, bool req
   if (!pool) return pool.error();
   ctx.pool = std::move(*pool);
   ctx.transport = api::make_curl_transport();
-  api::ClientOptions options;
-  options.base_url = ctx.settings.base_url;
-  options.mobile_app = ctx.settings.mobile_app;
-  options.timeout = ctx.settings.http_timeout;
+  api::ClientOptions options(ctx.settings.base_url, ctx.settings.mobile_app,
+                             ctx.settings.http_timeout);
   ctx.client = std::make_unique<api::TourApiClient>(*ctx.transport, *ctx.pool, *ctx.clock, options);
   return ctx;
 }

@@ -8,6 +8,7 @@
 #include <optional>
 #include <sstream>
 
+#include "kto/api/operations.hpp"
 #include "kto/util/files.hpp"
 #include "kto/util/time.hpp"
 
@@ -62,15 +63,16 @@ double run_duration_seconds(const collect::CollectReport& report) {
 }
 
 void key_metrics(std::string& out, const keys::KeyPool& pool) {
-  auto summary = pool.summary();
+  auto summary = pool.summary(api::k_list_operation);
   gauge(out, "kto_keys_total", "API keys configured.", static_cast<double>(summary.total_keys));
-  gauge(out, "kto_keys_usable", "API keys usable now for areaBasedList2.",
+  gauge(out, "kto_keys_usable",
+        fmt::format("API keys usable now for {}.", api::k_list_operation).c_str(),
         static_cast<double>(summary.available_keys));
   gauge(out, "kto_keys_health_percentage", "Usable keys / configured keys x 100 (건강도).",
         summary.health_percentage);
   header(out, "kto_key_calls_total", "counter",
          "Calls made today (KST) per key and operation; resets at 00:00 KST.");
-  for (const auto& k : pool.detailed_status())
+  for (const auto& k : pool.detailed_status(api::k_list_operation))
     for (const auto& [op, used] : k.usage_by_operation)
       out += fmt::format("kto_key_calls_total{{key=\"{}\",operation=\"{}\"}} {}\n",
                          label_value("#" + std::to_string(k.index) + " " + k.preview),

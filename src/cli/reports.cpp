@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "kto/api/operations.hpp"
 #include "kto/keys/key_advice.hpp"
 #include "kto/util/secrets.hpp"
 #include "kto/util/time.hpp"
@@ -88,7 +89,7 @@ nlohmann::ordered_json key_status_json(const keys::KeyStatus& k) {
   for (const auto& [op, used] : k.usage_by_operation) usage_by_op[op] = used;
   nlohmann::ordered_json limited = nlohmann::ordered_json::object();
   for (const auto& [op, until] : k.rate_limited_until) limited[op] = util::format_iso_kst(until);
-  auto list_limit = k.rate_limited_until.find(std::string(keys::k_list_operation));
+  auto list_limit = k.rate_limited_until.find(std::string(api::k_list_operation));
   return {
       {"index", k.index},
       {"preview", k.preview},

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "kto/api/operations.hpp"
 #include "kto/util/time.hpp"
 #include "listing.hpp"
 #include "pipeline.hpp"
@@ -40,7 +41,7 @@ CollectReport Collector::run(const CollectOptions& requested, const std::atomic<
     return report;
   }
   const auto& options = report.options;
-  std::string operation = options.since ? "areaBasedSyncList2" : "areaBasedList2";
+  std::string operation{options.since ? api::k_sync_operation : api::k_list_operation};
   int concurrency = options.concurrency > 0 ? options.concurrency
                                             : default_concurrency(m_pool, operation);
   detail::ListingJob job{m_client, m_db,     m_clock,    report,

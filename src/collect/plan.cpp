@@ -1,5 +1,6 @@
 #include "kto/collect/plan.hpp"
 
+#include "kto/api/operations.hpp"
 #include "kto/api/regions.hpp"
 #include "kto/util/time.hpp"
 
@@ -77,13 +78,13 @@ std::vector<Scope> scopes_with(const CollectOptions& options, const std::string&
 }  // namespace
 
 std::vector<Scope> full_scopes(const CollectOptions& options) {
-  return scopes_with(options, "", "areaBasedList2", {}, false);
+  return scopes_with(options, "", std::string(api::k_list_operation), {}, false);
 }
 
 std::vector<Scope> since_scopes(const CollectOptions& options, const std::string& day) {
   CollectOptions national = options;
   national.mode = Mode::all;
-  auto scopes = scopes_with(national, "since:" + day + ":", "areaBasedSyncList2",
+  auto scopes = scopes_with(national, "since:" + day + ":", std::string(api::k_sync_operation),
                             {{"modifiedtime", day}}, true);
   for (auto& s : scopes) {
     s.day = day;

@@ -17,11 +17,9 @@ struct Planned {
   std::optional<KeyLease> lease;
 };
 
-std::string outcome_error(const api::ApiOutcome& outcome) {
+std::string outcome_error(const KeyOutcome& outcome) {
   if (outcome.ok()) return "";
-  if (!outcome.message.empty()) return outcome.message;
-  if (!outcome.code.empty()) return api::api_error_text(outcome.code);
-  return api::to_string(outcome.kind);
+  return outcome.reason.empty() ? to_string(outcome.kind) : outcome.reason;
 }
 
 // With a healthy key, the way back of the others in one line each kind: `recover` only when the
@@ -88,10 +86,10 @@ HealthReport KeyPool::check_health(const Probe& probe) {
       Planned p;
       p.result.index = slot.index;
       p.result.preview = slot.state.preview;
-      auto status = d.status_of(slot, k_probe_operation, now);
+      auto status = d.status_of(slot, probe.operation, now);
       p.result.reason = status.reason;
       if (status.is_available)
-        p.lease = d.reserve(slot, k_probe_operation, now);
+        p.lease = d.reserve(slot, probe.operation, now);
       else  // listed without a call: a call could not succeed
         p.result.error = explain(status, now, d.policy.recovery_after);
       plan.push_back(std::move(p));
@@ -100,9 +98,9 @@ HealthReport KeyPool::check_health(const Probe& probe) {
   for (auto& p : plan) {
     if (!p.lease) continue;
     auto started = d.clock.steady_now();
-    api::ApiOutcome outcome = probe(*p.lease);
+    KeyOutcome outcome = probe.call(*p.lease);
     p.result.response_time_ms = (d.clock.steady_now() - started).count();
-    d.record_locked(*p.lease, k_probe_operation, outcome);
+    d.record_locked(*p.lease, probe.operation, outcome);
     p.result.probed = true;
     p.result.healthy = outcome.ok();
     p.result.error = outcome_error(outcome);
@@ -120,9 +118,47 @@ HealthReport KeyPool::check_health(const Probe& probe) {
     report.keys.push_back(p.result);
     ++(p.result.healthy ? report.healthy_keys : report.unhealthy_keys);
   }
-  auto after = detailed_status(k_probe_operation);
+  auto after = detailed_status(probe.operation);
   report.recommendations = recommend(report, after, d.clock.now(), d.policy.recovery_after);
   return report;
+}
+
+bool KeyPool::Impl::may_recover(detail::KeySlot& slot, std::string_view probe_operation,
+                                util::TimePoint now, RecoveryResult& r) {
+  r.attempted = false;
+  if (slot.state.manual) {
+    // The operator disabled it (a leaked key, a key being replaced): only they bring it back.
+    r.manual = true;
+    r.error = explain(status_of(slot, probe_operation, now), now, policy.recovery_after);
+    return false;
+  }
+  auto disabled_for =
+      slot.state.deactivated_at ? now - *slot.state.deactivated_at : util::Millis::max();
+  if (disabled_for < policy.recovery_after) {
+    // A new key answers 30 for a while after it is issued: retrying it early only fails again.
+    auto wait = std::chrono::ceil<std::chrono::seconds>(policy.recovery_after - disabled_for);
+    r.error = "복구 대기 중 (" + util::format_korean_duration(wait) + " 후 시도 가능)";
+    return false;
+  }
+  // The probe spends a call of its own operation: a key without quota for it cannot be tested.
+  detail::KeySlot trial = slot;
+  activate(trial);
+  if (auto a = availability(trial, probe_operation, now); !a.usable()) {
+    r.error = "복구 테스트 불가: " + a.text;
+    return false;
+  }
+  r.attempted = true;
+  return true;
+}
+
+void KeyPool::Impl::fail_recovery(std::size_t index, const std::string& error) {
+  std::lock_guard lock(mutex);
+  auto& slot = keys[index];
+  std::string reason = std::string(detail::k_failed_recovery_prefix) + ": " + error;
+  if (slot.state.is_active)
+    deactivate(slot, std::move(reason), clock.now());
+  else if (!slot.state.manual)  // an operator's deactivation meanwhile keeps its own reason
+    slot.state.deactivation_reason = std::move(reason);
 }
 
 RecoveryReport KeyPool::attempt_recovery(const Probe& probe) {
@@ -138,43 +174,18 @@ RecoveryReport KeyPool::attempt_recovery(const Probe& probe) {
       RecoveryResult r;
       r.index = slot.index;
       r.preview = slot.state.preview;
-      if (slot.state.manual) {
-        // The operator disabled it (a leaked key, a key being replaced): only they bring it back.
-        r.attempted = false;
-        r.manual = true;
-        r.error = explain(d.status_of(slot, k_probe_operation, now), now, d.policy.recovery_after);
-        report.keys.push_back(std::move(r));
-        continue;
+      if (d.may_recover(slot, probe.operation, now, r)) {
+        d.activate(slot);
+        spdlog::info("🔄 KTO API 키 #{} 복구 시도: {}", slot.index, slot.state.preview);
+        attempts.emplace_back(report.keys.size(), d.reserve(slot, probe.operation, now));
+        ++report.attempted_keys;
       }
-      auto disabled_for = slot.state.deactivated_at ? now - *slot.state.deactivated_at
-                                                    : util::Millis::max();
-      if (disabled_for < d.policy.recovery_after) {
-        // A new key answers 30 for a while after it is issued: retrying it early only fails again.
-        r.attempted = false;
-        auto wait = std::chrono::ceil<std::chrono::seconds>(d.policy.recovery_after - disabled_for);
-        r.error = "복구 대기 중 (" + util::format_korean_duration(wait) + " 후 시도 가능)";
-        report.keys.push_back(std::move(r));
-        continue;
-      }
-      // The probe spends a call of its own operation: a key without quota for it cannot be tested.
-      detail::KeySlot trial = slot;
-      d.activate(trial);
-      if (auto a = d.availability(trial, k_probe_operation, now); !a.usable()) {
-        r.attempted = false;
-        r.error = "복구 테스트 불가: " + a.text;
-        report.keys.push_back(std::move(r));
-        continue;
-      }
-      d.activate(slot);
-      spdlog::info("🔄 KTO API 키 #{} 복구 시도: {}", slot.index, slot.state.preview);
-      attempts.emplace_back(report.keys.size(), d.reserve(slot, k_probe_operation, now));
       report.keys.push_back(std::move(r));
-      ++report.attempted_keys;
     }
   }
   for (auto& [pos, lease] : attempts) {
-    api::ApiOutcome outcome = probe(lease);
-    d.record_locked(lease, k_probe_operation, outcome);
+    KeyOutcome outcome = probe.call(lease);
+    d.record_locked(lease, probe.operation, outcome);
     auto& r = report.keys[pos];
     if (outcome.ok()) {
       r.recovered = true;
@@ -185,13 +196,7 @@ RecoveryReport KeyPool::attempt_recovery(const Probe& probe) {
     r.error = outcome_error(outcome);
     ++report.failed_keys;
     spdlog::warn("❌ KTO API 키 #{} 복구 실패: {} - {}", r.index, r.preview, r.error);
-    std::lock_guard lock(d.mutex);
-    auto& slot = d.keys[r.index];
-    std::string reason = std::string(detail::k_failed_recovery_prefix) + ": " + r.error;
-    if (slot.state.is_active)
-      d.deactivate(slot, std::move(reason), d.clock.now());
-    else if (!slot.state.manual)  // an operator's deactivation meanwhile keeps its own reason
-      slot.state.deactivation_reason = std::move(reason);
+    d.fail_recovery(r.index, r.error);
   }
   spdlog::info("🔧 KTO 키 복구 결과: 시도 {}개, 성공 {}개, 실패 {}개", report.attempted_keys,
                report.recovered_keys, report.failed_keys);

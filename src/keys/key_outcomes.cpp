@@ -13,13 +13,22 @@ namespace {
 using detail::KeySlot;
 using detail::usage_of;
 
-std::string outcome_text(const api::ApiOutcome& outcome) {
-  if (!outcome.message.empty()) return outcome.message;
-  if (!outcome.code.empty()) return api::api_error_text(outcome.code);
-  return api::to_string(outcome.kind);
+std::string outcome_text(const KeyOutcome& outcome) {
+  return outcome.reason.empty() ? to_string(outcome.kind) : outcome.reason;
 }
 
 }  // namespace
+
+const char* to_string(KeyOutcomeKind kind) {
+  switch (kind) {
+    case KeyOutcomeKind::success: return "success";
+    case KeyOutcomeKind::key_error: return "key_error";
+    case KeyOutcomeKind::daily_quota: return "daily_quota";
+    case KeyOutcomeKind::per_second_limit: return "per_second_limit";
+    case KeyOutcomeKind::not_key_fault: return "not_key_fault";
+  }
+  return "unknown";
+}
 
 void KeyPool::Impl::record_key_error(KeySlot& slot, std::string text, util::TimePoint now) {
   auto& s = slot.state;
@@ -65,34 +74,32 @@ void KeyPool::Impl::record_quota(KeySlot& slot, std::string_view operation, std:
 }
 
 void KeyPool::Impl::record(KeySlot& slot, std::string_view operation,
-                           const api::ApiOutcome& outcome, util::TimePoint now) {
+                           const KeyOutcome& outcome, util::TimePoint now) {
   auto& s = slot.state;
   ++s.total_calls;
   s.last_used_at = now;
   slot.first_answer_due.reset();  // whatever it says, the key's one call is back
   dirty = true;  // counters only; the cases below that change the key's status mark it urgent
   switch (outcome.kind) {
-    case api::OutcomeKind::success:
-    case api::OutcomeKind::no_data:
+    case KeyOutcomeKind::success:
       slot.verified = true;
       reset_errors(slot);
       spdlog::debug("✅ KTO API 키 #{} 호출 성공: {} (사용량: {}/{})", slot.index, s.preview,
                     usage_of(s, operation), policy.daily_limit);
       return;
-    case api::OutcomeKind::key_error:
+    case KeyOutcomeKind::key_error:
       record_key_error(slot, outcome_text(outcome), now);
       return;
-    case api::OutcomeKind::quota_exceeded:
+    case KeyOutcomeKind::daily_quota:
       record_quota(slot, operation, outcome_text(outcome), now);
       return;
-    case api::OutcomeKind::rate_limited:
+    case KeyOutcomeKind::per_second_limit:
       // Memory only and over in a second or two: nothing for the file but the counters.
       slot.backoff_until = now + policy.per_second_backoff;
       spdlog::debug("⏳ KTO API 키 #{} 초당 호출 제한: {} ({}ms 대기)", slot.index, s.preview,
                     policy.per_second_backoff.count());
       return;
-    case api::OutcomeKind::service_error:
-    case api::OutcomeKind::request_error:
+    case KeyOutcomeKind::not_key_fault:
       // The service's fault or ours, never the key's: it must not count toward deactivation.
       spdlog::debug("⚠️ KTO API 키 #{} 호출 중 서비스 오류 (키 문제 아님): {} - {}", slot.index,
                     s.preview, outcome_text(outcome));
@@ -101,7 +108,7 @@ void KeyPool::Impl::record(KeySlot& slot, std::string_view operation,
 }
 
 void KeyPool::Impl::record_locked(const KeyLease& lease, std::string_view operation,
-                                  const api::ApiOutcome& outcome) {
+                                  const KeyOutcome& outcome) {
   std::lock_guard lock(mutex);
   if (lease.index >= keys.size() || keys[lease.index].key != lease.key) {
     spdlog::warn("⚠️ 알 수 없는 KTO 키의 결과를 무시합니다: {}", lease.preview);

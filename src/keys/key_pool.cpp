@@ -216,7 +216,7 @@ std::variant<KeyLease, NoKey> KeyPool::acquire(std::string_view operation) {
 }
 
 void KeyPool::report(const KeyLease& lease, std::string_view operation,
-                     const api::ApiOutcome& outcome) {
+                     const KeyOutcome& outcome) {
   m_impl->record_locked(lease, operation, outcome);
   m_impl->save_if_autosave();
 }

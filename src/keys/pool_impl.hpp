@@ -89,7 +89,7 @@ struct KeyPool::Impl {
   std::optional<util::TimePoint> awaiting_first_answer(const detail::KeySlot& slot,
                                                        util::TimePoint now) const;
   void log_skip(detail::KeySlot& slot, const detail::Availability& a);
-  void record(detail::KeySlot& slot, std::string_view operation, const api::ApiOutcome& outcome,
+  void record(detail::KeySlot& slot, std::string_view operation, const KeyOutcome& outcome,
               util::TimePoint now);
   void record_key_error(detail::KeySlot& slot, std::string text, util::TimePoint now);
   void record_quota(detail::KeySlot& slot, std::string_view operation, std::string text,
@@ -102,10 +102,16 @@ struct KeyPool::Impl {
   void activate(detail::KeySlot& slot);
   void reset_errors(detail::KeySlot& slot);
   std::size_t active_count() const;
+  // Recovery: whether a key the pool disabled may be re-enabled and probed now; when not, r says
+  // why (attempted false, manual for the operator's keys).
+  bool may_recover(detail::KeySlot& slot, std::string_view probe_operation, util::TimePoint now,
+                   RecoveryResult& r);
 
   // Take `mutex` themselves.
   void record_locked(const KeyLease& lease, std::string_view operation,
-                     const api::ApiOutcome& outcome);
+                     const KeyOutcome& outcome);
+  // A failed recovery probe: the key is disabled again, with the probe's error as its reason.
+  void fail_recovery(std::size_t index, const std::string& error);
   Result<void> load();
   Result<void> save();    // blocks for save_mutex
   // Coalesces: a save already running picks up our change, and a change of usage counters alone

@@ -33,26 +33,28 @@ inline util::TimePoint kst(const std::string& iso_without_offset) {
   return *t;
 }
 
-inline api::ApiOutcome outcome(api::OutcomeKind kind, std::string code = "",
-                               std::string message = "") {
-  api::ApiOutcome o;
-  o.kind = kind;
-  o.code = std::move(code);
-  o.message = std::move(message);
-  return o;
+// The pool treats operations as opaque names; the TourAPI's read naturally in state files.
+inline constexpr std::string_view k_list_operation = "areaBasedList2";
+inline constexpr std::string_view k_probe_operation = "areaCode2";
+
+inline KeyOutcome outcome(KeyOutcomeKind kind, std::string reason = "") {
+  return KeyOutcome{kind, std::move(reason)};
 }
-inline api::ApiOutcome ok() { return outcome(api::OutcomeKind::success, "0000"); }
-inline api::ApiOutcome key_error() {
-  return outcome(api::OutcomeKind::key_error, "30", "API 오류 (30: 등록되지 않은 키)");
+inline KeyOutcome ok() { return outcome(KeyOutcomeKind::success, "OK"); }
+inline KeyOutcome key_error() {
+  return outcome(KeyOutcomeKind::key_error, "API 오류 (30: 등록되지 않은 키)");
 }
-inline api::ApiOutcome quota() {
-  return outcome(api::OutcomeKind::quota_exceeded, "22", "API 오류 (22: 일일 한도 초과)");
+inline KeyOutcome quota() {
+  return outcome(KeyOutcomeKind::daily_quota, "API 오류 (22: 일일 한도 초과)");
 }
-inline api::ApiOutcome per_second() {
-  return outcome(api::OutcomeKind::rate_limited, "23", "API 오류 (23: 초당 호출 한도 초과)");
+inline KeyOutcome per_second() {
+  return outcome(KeyOutcomeKind::per_second_limit, "API 오류 (23: 초당 호출 한도 초과)");
 }
-inline api::ApiOutcome service_error() {
-  return outcome(api::OutcomeKind::service_error, "", "HTTP 502");
+inline KeyOutcome service_error() { return outcome(KeyOutcomeKind::not_key_fault, "HTTP 502"); }
+
+// A health or recovery probe spending the probe operation.
+inline KeyPool::Probe probe_of(std::function<KeyOutcome(const KeyLease&)> call) {
+  return {std::string(k_probe_operation), std::move(call)};
 }
 
 // Long, distinct keys, so that a leak of any of them is unmistakable.

@@ -26,9 +26,7 @@ const std::string k_key_encoded = "DDDDDDDDDDDDDDDDDDDD%2B%2Fdd";  // an "Encodi
 
 class ClientFetch : public ::testing::Test {
  protected:
-  ClientFetch() : m_clock(*util::parse_iso8601("2026-11-25T10:00:00+09:00")) {
-    m_options.base_url = "http://sim/KorService2";
-  }
+  ClientFetch() : m_clock(*util::parse_iso8601("2026-11-25T10:00:00+09:00")) {}
 
   static keys::KeyPolicy limit(int daily_limit) {
     keys::KeyPolicy policy;
@@ -56,7 +54,7 @@ class ClientFetch : public ::testing::Test {
   util::FakeClock m_clock;
   util::TimePoint m_start = m_clock.now();
   FakeTransport m_transport;
-  ClientOptions m_options;
+  ClientOptions m_options{"http://sim/KorService2", "kto-collector", milliseconds(20000)};
   std::unique_ptr<keys::KeyPool> m_pool;
   std::unique_ptr<TourApiClient> m_client;
 };
@@ -101,8 +99,8 @@ TEST_F(ClientFetch, RetriesServiceErrorsWithBackoffThenSucceeds) {
   // Full jitter: each wait lies in [0, base × 2^attempt].
   EXPECT_LE(elapsed_ms(), 500 + 1000 + 2000);
   // A service failure is never the key's fault.
-  EXPECT_EQ(m_pool->detailed_status()[0].consecutive_errors, 0);
-  EXPECT_TRUE(m_pool->detailed_status()[0].is_active);
+  EXPECT_EQ(m_pool->detailed_status(k_list_operation)[0].consecutive_errors, 0);
+  EXPECT_TRUE(m_pool->detailed_status(k_list_operation)[0].is_active);
 }
 
 TEST_F(ClientFetch, GivesUpAfterMaxServiceRetries) {
@@ -141,7 +139,7 @@ TEST_F(ClientFetch, SwitchesKeyAtOnceOnUnregisteredKey) {
   EXPECT_EQ(elapsed_ms(), 0);  // no back-off for a key error
   for (const auto& url : m_transport.urls())
     EXPECT_EQ(FakeTransport::query_param(url, "pageNo"), "7");
-  EXPECT_EQ(m_pool->detailed_status()[0].consecutive_errors, 1);
+  EXPECT_EQ(m_pool->detailed_status(k_list_operation)[0].consecutive_errors, 1);
 }
 
 TEST_F(ClientFetch, SwitchesKeyAtOnceOnQuotaAndKeepsAwayFromIt) {
@@ -212,7 +210,7 @@ TEST_F(ClientFetch, WaitsOutPerSecondLimitAndRetries) {
   EXPECT_GE(elapsed_ms(), m_pool->policy().per_second_backoff.count());
   EXPECT_LT(elapsed_ms(), 60'000);
   // Not the key's fault.
-  EXPECT_EQ(m_pool->detailed_status()[0].consecutive_errors, 0);
+  EXPECT_EQ(m_pool->detailed_status(k_list_operation)[0].consecutive_errors, 0);
 }
 
 TEST_F(ClientFetch, PerSecondLimitMovesToAnotherKeyWithoutWaiting) {
@@ -334,28 +332,28 @@ TEST_F(ClientFetch, ConcurrentFetchesShareOneClient) {
   EXPECT_EQ(ok.load(), 100);
   EXPECT_EQ(m_client->calls(), 100);
   EXPECT_EQ(m_transport.calls(), 100u);
-  auto status = m_pool->detailed_status();
+  auto status = m_pool->detailed_status(k_list_operation);
   EXPECT_EQ(status[0].usage + status[1].usage, 100);
 }
 
 TEST_F(ClientFetch, ProbeAsksForOneRowOfAreaCodesAndDoesNotReport) {
   open({k_key_a});
   m_transport.push(gateway_error("30"));
-  auto acquired = m_pool->acquire(keys::k_probe_operation);
+  auto acquired = m_pool->acquire(k_probe_operation);
   ASSERT_TRUE(std::holds_alternative<keys::KeyLease>(acquired));
   ApiOutcome outcome = m_client->probe(std::get<keys::KeyLease>(acquired));
   EXPECT_EQ(outcome.kind, OutcomeKind::key_error);
   EXPECT_EQ(m_transport.urls().at(0),
             "http://sim/KorService2/areaCode2?serviceKey=AAAAAAAAAAAAAAAAAAAA%2B%2F%3Da"
             "&MobileOS=ETC&MobileApp=kto-collector&_type=json&numOfRows=1&pageNo=1");
-  EXPECT_EQ(m_pool->detailed_status()[0].consecutive_errors, 0);
-  EXPECT_EQ(m_pool->detailed_status()[0].total_calls, 0);
+  EXPECT_EQ(m_pool->detailed_status(k_list_operation)[0].consecutive_errors, 0);
+  EXPECT_EQ(m_pool->detailed_status(k_list_operation)[0].total_calls, 0);
 }
 
 TEST_F(ClientFetch, ProbeSucceedsOnAreaCodeAnswer) {
   open({k_key_a});
   m_transport.push(success_page(1, 17));
-  auto acquired = m_pool->acquire(keys::k_probe_operation);
+  auto acquired = m_pool->acquire(k_probe_operation);
   ASSERT_TRUE(std::holds_alternative<keys::KeyLease>(acquired));
   EXPECT_TRUE(m_client->probe(std::get<keys::KeyLease>(acquired)).ok());
 }
@@ -373,7 +371,7 @@ TEST_F(ClientFetch, TransferCutShortByAStopIsCancelledWithoutRetry) {
   EXPECT_EQ(m_transport.calls(), 1u);
   ASSERT_EQ(m_transport.requests().size(), 1u);
   EXPECT_EQ(m_transport.requests()[0].cancel, &stop) << "the transport must see the stop";
-  EXPECT_EQ(m_pool->detailed_status()[0].consecutive_errors, 0);
+  EXPECT_EQ(m_pool->detailed_status(k_list_operation)[0].consecutive_errors, 0);
 }
 
 }  // namespace

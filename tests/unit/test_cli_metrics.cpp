@@ -9,6 +9,7 @@
 #include <sstream>
 #include <variant>
 
+#include "kto/api/operations.hpp"
 #include "kto/cli/metrics.hpp"
 #include "kto/util/time.hpp"
 
@@ -35,11 +36,8 @@ class CliMetrics : public ::testing::Test {
     pool = std::move(*opened);
     // Three successful list calls, spread over the keys by the round-robin.
     for (int i = 0; i < 3; ++i) {
-      auto lease = std::get<kto::keys::KeyLease>(pool->acquire(kto::keys::k_list_operation));
-      kto::api::ApiOutcome ok;
-      ok.kind = kto::api::OutcomeKind::success;
-      ok.code = "0000";
-      pool->report(lease, kto::keys::k_list_operation, ok);
+      auto lease = std::get<kto::keys::KeyLease>(pool->acquire(kto::api::k_list_operation));
+      pool->report(lease, kto::api::k_list_operation, {kto::keys::KeyOutcomeKind::success, "OK"});
     }
   }
   void TearDown() override {

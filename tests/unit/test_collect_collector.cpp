@@ -40,8 +40,8 @@ class CollectorTest : public ::testing::Test {
   }
   collect::CollectReport collect(keys::KeyPool& pool, store::Database& db,
                                  collect::CollectOptions options) {
-    api::ClientOptions client_options;
-    client_options.base_url = "http://fake/B551011/KorService2";
+    api::ClientOptions client_options("http://fake/B551011/KorService2", "kto-collector",
+                                      std::chrono::milliseconds(20000));
     api::TourApiClient client(m_service, pool, m_clock, client_options);
     collect::Collector collector(client, db, pool, m_clock);
     return collector.run(options, m_stop);
@@ -172,7 +172,7 @@ TEST_F(CollectorTest, APageThatKeepsFailingMakesThePartialRunResumable) {
   EXPECT_FALSE(first.areas.at(6).complete);
   ASSERT_FALSE(first.errors.empty());
   // Service failures never disable a key.
-  EXPECT_EQ(pool->summary().active_keys, 2u);
+  EXPECT_EQ(pool->summary(api::k_list_operation).active_keys, 2u);
 
   m_service.set_hook(nullptr);
   int before = m_service.calls();

@@ -75,8 +75,8 @@ std::optional<collect::CollectReport> run_collector(api::Transport& transport,
     if (!db.ok()) {
       ADD_FAILURE() << "the database did not open";
     } else {
-      api::ClientOptions options;
-      options.base_url = "http://fake/B551011/KorService2";
+      api::ClientOptions options("http://fake/B551011/KorService2", "kto-collector",
+                                 std::chrono::milliseconds(20000));
       api::TourApiClient client(transport, **pool, clock, options);
       collect::Collector collector(client, **db, **pool, clock);
       std::atomic<bool> stop{false};

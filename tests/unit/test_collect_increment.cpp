@@ -56,8 +56,8 @@ class IncrementTest : public ::testing::Test {
   }
 
   collect::CollectReport collect(collect::CollectOptions options) {
-    api::ClientOptions client_options;
-    client_options.base_url = "http://fake/B551011/KorService2";
+    api::ClientOptions client_options("http://fake/B551011/KorService2", "kto-collector",
+                                      std::chrono::milliseconds(20000));
     api::TourApiClient client(m_service, *m_pool, m_clock, client_options);
     collect::Collector collector(client, *m_db, *m_pool, m_clock);
     return collector.run(options, m_stop);

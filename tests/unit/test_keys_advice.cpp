@@ -15,7 +15,7 @@ class KeyAdvice : public KeyPoolTest {
   }
 
   std::vector<std::string> advice(const KeyPool& pool) {
-    return advice_without_usable_key(pool.detailed_status(), clock.now(),
+    return advice_without_usable_key(pool.detailed_status(k_list_operation), clock.now(),
                                      pool.policy().recovery_after);
   }
 
@@ -80,7 +80,8 @@ TEST_F(KeyAdvice, EachKindOfUnusableKeyGetsItsOwnWayBack) {
             "reactivate #0'로 재활성화하세요.");
   clock.advance(30min);  // #2 is back, and #1 may be re-tested now
   EXPECT_TRUE(advice(*pool).empty());
-  EXPECT_EQ(way_back(pool->detailed_status()[1], clock.now(), pool->policy().recovery_after),
+  EXPECT_EQ(way_back(pool->detailed_status(k_list_operation)[1], clock.now(),
+                     pool->policy().recovery_after),
             "복구 시도 가능: 지금 ('collector recover')");
 }
 
@@ -105,7 +106,7 @@ TEST_F(KeyAdvice, ExplainShowsHowEachKeyComesBack) {
   disable_by_pool(*pool, 1, 3);
   pool->report(KeyLease{2, test_keys(3)[2], "", {}}, k_list_operation, key_error());
   clock.advance(3min);
-  auto s = pool->detailed_status();
+  auto s = pool->detailed_status(k_list_operation);
   auto after = pool->policy().recovery_after;
   EXPECT_EQ(explain(s[0], clock.now(), after),
             "수동 비활성화 (키 유출) — 'collector keys reactivate #0'로 재활성화");
@@ -120,10 +121,10 @@ TEST_F(KeyAdvice, HealthWithOnlyRestingKeysCallsNothingAndSaysWhenTheyComeBack) 
   pool->report(take(*pool), k_list_operation, key_error());
   pool->report(take(*pool), k_list_operation, key_error());
   bool called = false;
-  auto report = pool->check_health([&called](const KeyLease&) {
+  auto report = pool->check_health(probe_of([&called](const KeyLease&) {
     called = true;
     return ok();
-  });
+  }));
   EXPECT_FALSE(called);
   const auto& r = report.recommendations;
   EXPECT_EQ(r.front(), "정상 키가 없습니다.");
@@ -138,13 +139,13 @@ TEST_F(KeyAdvice, HealthWithOnlyRestingKeysCallsNothingAndSaysWhenTheyComeBack) 
 TEST_F(KeyAdvice, HealthAdvisesRecoverOnlyForKeysThePoolDisabled) {
   auto pool = open_pool(3);
   pool->force_deactivate(2, "키 유출");
-  auto healthy_and_manual = pool->check_health([](const KeyLease&) { return ok(); });
+  auto healthy_and_manual = pool->check_health(probe_of([](const KeyLease&) { return ok(); }));
   EXPECT_FALSE(any_mentions(healthy_and_manual.recommendations, "'collector recover'"))
       << joined(healthy_and_manual.recommendations);
   EXPECT_TRUE(any_mentions(healthy_and_manual.recommendations, "'collector keys reactivate ID'"));
 
   disable_by_pool(*pool, 1, 3);
-  auto with_pool_key = pool->check_health([](const KeyLease&) { return ok(); });
+  auto with_pool_key = pool->check_health(probe_of([](const KeyLease&) { return ok(); }));
   EXPECT_TRUE(any_mentions(with_pool_key.recommendations,
                            "비활성화된 키는 'collector recover'로 복구를 시도할 수 있습니다."))
       << joined(with_pool_key.recommendations);

@@ -7,13 +7,13 @@ namespace {
 class KeyPoolHealth : public KeyPoolTest {
  protected:
   // A probe that answers per key index and takes 120 ms of fake time.
-  KeyPool::Probe probe_answering(std::map<std::size_t, api::ApiOutcome> answers) {
-    return [this, answers](const KeyLease& lease) {
+  KeyPool::Probe probe_answering(std::map<std::size_t, KeyOutcome> answers) {
+    return probe_of([this, answers](const KeyLease& lease) {
       probed.push_back(lease.index);
       clock.advance(120ms);
       auto it = answers.find(lease.index);
       return it == answers.end() ? ok() : it->second;
-    };
+    });
   }
 
   bool has_recommendation(const HealthReport& r, const std::string& prefix) {
@@ -44,7 +44,7 @@ TEST_F(KeyPoolHealth, SummaryCountsAvailableKeys) {
   pool->force_deactivate(3, "점검");
   KeyLease lease = take(*pool);
   pool->report(lease, k_list_operation, key_error());  // resting, still active
-  auto s = pool->summary();
+  auto s = pool->summary(k_list_operation);
   EXPECT_EQ(s.provider, "KTO");
   EXPECT_EQ(s.total_keys, 4u);
   EXPECT_EQ(s.active_keys, 3u);
@@ -63,7 +63,7 @@ TEST_F(KeyPoolHealth, StatusExplainsEachReasonInTheSeedsWords) {
   pool->report(take(*pool), k_list_operation, quota());      // #2 rests an hour
   pool->force_deactivate(3, "만료된 키");
   clock.advance(3min);
-  auto s = pool->detailed_status();
+  auto s = pool->detailed_status(k_list_operation);
   EXPECT_EQ(s[0].reason_text, "최근 오류로 대기 중 (7분 후 해제)");
   EXPECT_EQ(s[1].reason_text, "일일 한도 도달 (1/1)");
   EXPECT_EQ(s[2].reason_text, "일일 한도 도달 (1/1)");  // the first reason names the state …
@@ -95,10 +95,10 @@ TEST_F(KeyPoolHealth, ReactivateClearsErrorsAndCooldown) {
   auto pool = open_pool(1);
   KeyLease lease = take(*pool);
   for (int i = 0; i < 5; ++i) pool->report(lease, k_list_operation, key_error());
-  ASSERT_FALSE(pool->detailed_status()[0].is_active);
+  ASSERT_FALSE(pool->detailed_status(k_list_operation)[0].is_active);
   EXPECT_FALSE(pool->reactivate(4));
   ASSERT_TRUE(pool->reactivate(0));
-  auto s = pool->detailed_status()[0];
+  auto s = pool->detailed_status(k_list_operation)[0];
   EXPECT_TRUE(s.is_active);
   EXPECT_TRUE(s.is_available);
   EXPECT_EQ(s.consecutive_errors, 0);
@@ -126,7 +126,7 @@ TEST_F(KeyPoolHealth, HealthCheckProbesUsableKeysAndListsTheOthers) {
       report, "문제 키 #2 xxxxxxxxxx...: 수동 비활성화 (점검) — 'collector keys reactivate #2'"));
   EXPECT_TRUE(has_recommendation(report, "정상 키 1개로"));
   // The probe's outcome was recorded: key 1 now rests after its error.
-  EXPECT_EQ(pool->detailed_status()[1].consecutive_errors, 1);
+  EXPECT_EQ(pool->detailed_status(k_list_operation)[1].consecutive_errors, 1);
 }
 
 TEST_F(KeyPoolHealth, HealthProbeSpendsOnlyItsOwnOperation) {
@@ -137,7 +137,7 @@ TEST_F(KeyPoolHealth, HealthProbeSpendsOnlyItsOwnOperation) {
   pool->report(take(*pool), k_list_operation, ok());  // the list quota is spent
   auto report = pool->check_health(probe_answering({}));
   EXPECT_EQ(report.healthy_keys, 1u);
-  auto s = pool->detailed_status()[0];
+  auto s = pool->detailed_status(k_list_operation)[0];
   EXPECT_EQ(s.usage_by_operation.at(std::string(k_probe_operation)), 1);
   EXPECT_EQ(s.usage, 2);
 }
@@ -176,7 +176,7 @@ TEST_F(KeyPoolHealth, RecoveryWaitsThirtyMinutesAfterDeactivation) {
   EXPECT_EQ(early.attempted_keys, 0u);
   ASSERT_EQ(early.keys.size(), 1u);
   EXPECT_FALSE(early.keys[0].attempted);
-  EXPECT_FALSE(pool->detailed_status()[1].is_active);
+  EXPECT_FALSE(pool->detailed_status(k_list_operation)[1].is_active);
 
   clock.advance(1min);
   auto report = pool->attempt_recovery(probe_answering({}));
@@ -185,7 +185,7 @@ TEST_F(KeyPoolHealth, RecoveryWaitsThirtyMinutesAfterDeactivation) {
   EXPECT_EQ(report.recovered_keys, 1u);
   EXPECT_EQ(report.failed_keys, 0u);
   EXPECT_TRUE(report.keys[0].recovered);
-  auto s = pool->detailed_status()[1];
+  auto s = pool->detailed_status(k_list_operation)[1];
   EXPECT_TRUE(s.is_active);
   EXPECT_TRUE(s.is_available);
   EXPECT_EQ(s.usage_by_operation.at(std::string(k_probe_operation)), 1);
@@ -200,7 +200,7 @@ TEST_F(KeyPoolHealth, FailedRecoveryProbeDisablesTheKeyAgain) {
   EXPECT_EQ(report.attempted_keys, 1u);
   EXPECT_EQ(report.failed_keys, 1u);
   EXPECT_EQ(report.keys[0].error, "API 오류 (30: 등록되지 않은 키)");
-  auto s = pool->detailed_status()[0];
+  auto s = pool->detailed_status(k_list_operation)[0];
   EXPECT_FALSE(s.is_active);
   EXPECT_EQ(s.deactivation_reason, "복구 실패: API 오류 (30: 등록되지 않은 키)");
   EXPECT_EQ(s.deactivated_at, clock.now());  // the next recovery waits 30 minutes again

@@ -64,7 +64,7 @@ TEST_F(KeyPoolLeases, WaitingForAFirstAnswerIsAShortRetryNotAnOutage) {
   }
   // The key stays available in the reports: it is only busy.
   EXPECT_TRUE(status(*pool, 0).is_available);
-  EXPECT_EQ(pool->summary().available_keys, 1u);
+  EXPECT_EQ(pool->summary(k_list_operation).available_keys, 1u);
 }
 
 TEST_F(KeyPoolLeases, KeyIsLeasedConcurrentlyOnceItsFirstAnswerIsASuccess) {
@@ -117,7 +117,7 @@ TEST_F(KeyPoolLeases, AnswerThatSaysNothingOfTheKeyFreesItForOneMoreCall) {
 
 TEST_F(KeyPoolLeases, SuccessfulProbeMakesTheKeyKnownForEveryOperation) {
   auto pool = open_pool(1);
-  auto report = pool->check_health([](const KeyLease&) { return ok(); });
+  auto report = pool->check_health(probe_of([](const KeyLease&) { return ok(); }));
   ASSERT_EQ(report.healthy_keys, 1u);
   EXPECT_EQ(leased_indexes(acquire_many(*pool, 3)), (std::vector<std::size_t>{0, 0, 0}));
 }

@@ -96,8 +96,8 @@ TEST_F(KeyPoolLogs, NoRawKeyInTheStateFileOrTheLogs) {
     clock.advance(2s);
     pool->report(take(*pool), k_list_operation, service_error());
     clock.advance(31min);
-    pool->attempt_recovery([](const KeyLease&) { return key_error(); });
-    pool->check_health([](const KeyLease&) { return ok(); });
+    pool->attempt_recovery(probe_of([](const KeyLease&) { return key_error(); }));
+    pool->check_health(probe_of([](const KeyLease&) { return ok(); }));
     pool->acquire(k_list_operation);
   }
   std::string state = read_text(state_file);

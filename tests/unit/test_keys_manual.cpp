@@ -14,17 +14,17 @@ class KeyPoolManual : public KeyPoolTest {
  protected:
   // A probe that answers ok and remembers which keys it was asked for.
   KeyPool::Probe probe() {
-    return [this](const KeyLease& lease) {
+    return probe_of([this](const KeyLease& lease) {
       probed.push_back(lease.index);
       return ok();
-    };
+    });
   }
 
   // The pool disables key index itself: five key errors in a row.
   void disable_by_pool(KeyPool& pool, std::size_t index, std::size_t keys) {
     KeyLease lease{index, test_keys(keys)[index], "", {}};
     for (int i = 0; i < 5; ++i) pool.report(lease, k_list_operation, key_error());
-    ASSERT_FALSE(pool.detailed_status()[index].is_active);
+    ASSERT_FALSE(pool.detailed_status(k_list_operation)[index].is_active);
   }
 
   json read_state() { return json::parse(read_text(state_file)); }
@@ -62,7 +62,7 @@ TEST_F(KeyPoolManual, OperatorsDeactivationOutlastsTheRecoveryTime) {
   EXPECT_TRUE(report.keys[0].manual);
   EXPECT_EQ(report.keys[0].error,
             "수동 비활성화 (키 유출) — 'collector keys reactivate #0'로 재활성화");
-  auto s = pool->detailed_status()[0];
+  auto s = pool->detailed_status(k_list_operation)[0];
   EXPECT_FALSE(s.is_active);
   EXPECT_TRUE(s.manual);
   EXPECT_EQ(s.reason_text, "수동 비활성화 (키 유출)");
@@ -72,13 +72,13 @@ TEST_F(KeyPoolManual, OperatorsDeactivationOutlastsTheRecoveryTime) {
 TEST_F(KeyPoolManual, KeyThePoolDisabledIsStillRecoveredAfterTheRecoveryTime) {
   auto pool = open_pool(2);
   disable_by_pool(*pool, 1, 2);
-  EXPECT_FALSE(pool->detailed_status()[1].manual);
+  EXPECT_FALSE(pool->detailed_status(k_list_operation)[1].manual);
   clock.advance(pool->policy().recovery_after);
   auto report = pool->attempt_recovery(probe());
   EXPECT_EQ(probed, std::vector<std::size_t>{1});
   EXPECT_EQ(report.recovered_keys, 1u);
   EXPECT_FALSE(report.keys[0].manual);
-  EXPECT_TRUE(pool->detailed_status()[1].is_active);
+  EXPECT_TRUE(pool->detailed_status(k_list_operation)[1].is_active);
 }
 
 TEST_F(KeyPoolManual, OnlyKeyDisabledByTheOperatorLeavesNoKeyAndNamesReactivate) {
@@ -92,7 +92,7 @@ TEST_F(KeyPoolManual, OnlyKeyDisabledByTheOperatorLeavesNoKeyAndNamesReactivate)
   EXPECT_EQ(std::get<NoKey>(none).message,
             "사용 가능한 KTO API 키가 없습니다 (모든 키가 수동 비활성화됨: 'collector keys "
             "reactivate ID'로 재활성화하세요)");
-  EXPECT_EQ(pool->detailed_status()[0].reason_text, "수동 비활성화");
+  EXPECT_EQ(pool->detailed_status(k_list_operation)[0].reason_text, "수동 비활성화");
 }
 
 TEST_F(KeyPoolManual, DeactivatingADisabledKeyKeepsItsTimeAndReasonUnlessANewOneIsGiven) {
@@ -103,20 +103,20 @@ TEST_F(KeyPoolManual, DeactivatingADisabledKeyKeepsItsTimeAndReasonUnlessANewOne
   auto again = pool->force_deactivate(0, "");
   EXPECT_TRUE(again.found);
   EXPECT_FALSE(again.changed);
-  auto s = pool->detailed_status()[0];
+  auto s = pool->detailed_status(k_list_operation)[0];
   EXPECT_EQ(s.deactivation_reason, "키 유출");
   EXPECT_EQ(s.deactivated_at, first);
   EXPECT_FALSE(pool->force_deactivate(0, "키 교체").changed);
-  EXPECT_EQ(pool->detailed_status()[0].deactivation_reason, "키 교체");
+  EXPECT_EQ(pool->detailed_status(k_list_operation)[0].deactivation_reason, "키 교체");
   EXPECT_FALSE(pool->force_deactivate(3, "x").found);
 }
 
 TEST_F(KeyPoolManual, OperatorDeactivatingAKeyThePoolDisabledMakesItStayOff) {
   auto pool = open_pool(1);
   disable_by_pool(*pool, 0, 1);
-  auto reason = pool->detailed_status()[0].deactivation_reason;
+  auto reason = pool->detailed_status(k_list_operation)[0].deactivation_reason;
   EXPECT_FALSE(pool->force_deactivate(0, "").changed);
-  auto s = pool->detailed_status()[0];
+  auto s = pool->detailed_status(k_list_operation)[0];
   EXPECT_TRUE(s.manual);
   EXPECT_EQ(s.deactivation_reason, reason);
   clock.advance(2h);
@@ -132,7 +132,7 @@ TEST_F(KeyPoolManual, ReactivatingAnActiveKeyChangesNothing) {
   pool->force_deactivate(0, "점검");
   change = pool->reactivate(0);
   EXPECT_TRUE(change.changed);
-  auto s = pool->detailed_status()[0];
+  auto s = pool->detailed_status(k_list_operation)[0];
   EXPECT_TRUE(s.is_active);
   EXPECT_FALSE(s.manual);
   EXPECT_FALSE(pool->reactivate(1).found);
@@ -144,18 +144,18 @@ TEST_F(KeyPoolManual, ReactivateLiftsTheRestOfAnActiveKeyButNotItsDailyUsage) {
   auto pool = open_pool(2, policy);
   pool->report(take(*pool), k_list_operation, key_error());  // #0 rests 10 minutes
   pool->report(take(*pool), k_list_operation, quota());      // #1 rests an hour
-  ASSERT_EQ(pool->summary().available_keys, 0u);
+  ASSERT_EQ(pool->summary(k_list_operation).available_keys, 0u);
   EXPECT_TRUE(pool->reactivate(0).changed);
   EXPECT_TRUE(pool->reactivate(1).changed);
-  EXPECT_EQ(pool->summary().available_keys, 2u);
-  EXPECT_EQ(pool->detailed_status()[0].consecutive_errors, 0);
+  EXPECT_EQ(pool->summary(k_list_operation).available_keys, 2u);
+  EXPECT_EQ(pool->detailed_status(k_list_operation)[0].consecutive_errors, 0);
 
   pool->report(take(*pool), k_list_operation, ok());
   pool->report(take(*pool), k_list_operation, ok());
   pool->report(take(*pool), k_list_operation, ok());  // #0: 3 of 3 calls
-  EXPECT_EQ(pool->detailed_status()[0].reason, UnavailableReason::daily_limit);
+  EXPECT_EQ(pool->detailed_status(k_list_operation)[0].reason, UnavailableReason::daily_limit);
   EXPECT_FALSE(pool->reactivate(0).changed);  // the calls were made: only 00:00 KST resets them
-  EXPECT_EQ(pool->detailed_status()[0].reason, UnavailableReason::daily_limit);
+  EXPECT_EQ(pool->detailed_status(k_list_operation)[0].reason, UnavailableReason::daily_limit);
 }
 
 TEST_F(KeyPoolManual, StateFileSaysWhoDisabledEachKey) {
@@ -169,7 +169,7 @@ TEST_F(KeyPoolManual, StateFileSaysWhoDisabledEachKey) {
   EXPECT_EQ(doc["keys"][1]["deactivated_by"], "pool");
   EXPECT_TRUE(doc["keys"][2]["deactivated_by"].is_null());
   auto pool = open_pool(3, {}, true);
-  auto s = pool->detailed_status();
+  auto s = pool->detailed_status(k_list_operation);
   EXPECT_TRUE(s[0].manual);
   EXPECT_FALSE(s[1].manual);
   EXPECT_FALSE(s[1].is_active);
@@ -182,14 +182,14 @@ TEST_F(KeyPoolManual, AnotherProcesssDeactivationIsKeptByACollectionsSave) {
   collection->report(take(*collection), k_list_operation, ok());
   ASSERT_TRUE(collection->save().ok());
   EXPECT_EQ(read_state()["keys"][1]["deactivated_by"], "operator");
-  EXPECT_TRUE(collection->detailed_status()[1].manual);
+  EXPECT_TRUE(collection->detailed_status(k_list_operation)[1].manual);
 }
 
 TEST_F(KeyPoolManual, OldStateFileWithoutTheFieldIsReadByItsReasons) {
   write_old_state({"키 유출", "수동 비활성화", "연속 오류 5회: API 오류 (30)",
                    "복구 실패: API 오류 (30)", std::nullopt});
   auto pool = open_pool(5, {}, true);
-  auto s = pool->detailed_status();
+  auto s = pool->detailed_status(k_list_operation);
   EXPECT_TRUE(s[0].manual);   // an operator's reason
   EXPECT_TRUE(s[1].manual);   // the operator's default reason
   EXPECT_FALSE(s[2].manual);  // the pool's reasons
@@ -198,8 +198,8 @@ TEST_F(KeyPoolManual, OldStateFileWithoutTheFieldIsReadByItsReasons) {
   auto report = pool->attempt_recovery(probe());
   EXPECT_EQ(probed, (std::vector<std::size_t>{2, 3, 4}));
   EXPECT_EQ(report.recovered_keys, 3u);
-  EXPECT_FALSE(pool->detailed_status()[0].is_active);
-  EXPECT_FALSE(pool->detailed_status()[1].is_active);
+  EXPECT_FALSE(pool->detailed_status(k_list_operation)[0].is_active);
+  EXPECT_FALSE(pool->detailed_status(k_list_operation)[1].is_active);
 }
 
 TEST_F(KeyPoolManual, UnknownDeactivatedByMakesTheFileCorrupt) {
@@ -209,7 +209,8 @@ TEST_F(KeyPoolManual, UnknownDeactivatedByMakesTheFileCorrupt) {
               {"deactivated_by", "someone"}};
   write_text(state_file, json({{"version", 1}, {"day", "2026-11-25"}, {"keys", json::array({key})}}).dump());
   auto pool = open_pool(1, {}, true);
-  EXPECT_TRUE(pool->detailed_status()[0].is_active);  // started fresh, the file moved aside
+  // Started fresh, the file moved aside.
+  EXPECT_TRUE(pool->detailed_status(k_list_operation)[0].is_active);
   EXPECT_FALSE(fs::exists(state_file));
 }
 

@@ -106,7 +106,8 @@ TEST_F(KeyPoolSelection, ServiceErrorsNeverDisableOrRestAKey) {
   KeyLease lease = take(*pool);
   for (int i = 0; i < 20; ++i) {
     pool->report(lease, k_list_operation, service_error());
-    pool->report(lease, k_list_operation, outcome(api::OutcomeKind::request_error, "10"));
+    pool->report(lease, k_list_operation,
+                 outcome(KeyOutcomeKind::not_key_fault, "API 오류 (10: 잘못된 파라미터)"));
   }
   auto s = status(*pool, 0);
   EXPECT_TRUE(s.is_active);
@@ -184,8 +185,8 @@ TEST_F(KeyPoolSelection, RoundRobinSpreadsTheLoadOverAllKeys) {
   std::vector<std::size_t> order;
   for (int i = 0; i < 9; ++i) order.push_back(call_ok(*pool).index);
   EXPECT_EQ(order, (std::vector<std::size_t>{0, 1, 2, 0, 1, 2, 0, 1, 2}));
-  for (const auto& s : pool->detailed_status()) EXPECT_EQ(s.usage, 3);
-  EXPECT_EQ(pool->summary().current_key_index, 0u);
+  for (const auto& s : pool->detailed_status(k_list_operation)) EXPECT_EQ(s.usage, 3);
+  EXPECT_EQ(pool->summary(k_list_operation).current_key_index, 0u);
 }
 
 TEST_F(KeyPoolSelection, PacingSpacesTheCallsOfOneKey) {
@@ -218,14 +219,14 @@ TEST_F(KeyPoolSelection, ConcurrentWorkersNeverExceedTheDailyLimit) {
   }
   for (auto& w : workers) w.join();
   EXPECT_EQ(leases.load(), 120);
-  for (const auto& s : pool->detailed_status()) {
+  for (const auto& s : pool->detailed_status(k_list_operation)) {
     EXPECT_EQ(s.usage, 40);
     EXPECT_EQ(s.total_calls, 40);
   }
   ASSERT_TRUE(pool->save().ok());
   pool.reset();
   auto again = open_with(test_keys(3), policy);
-  for (const auto& s : again->detailed_status()) EXPECT_EQ(s.usage, 40);
+  for (const auto& s : again->detailed_status(k_list_operation)) EXPECT_EQ(s.usage, 40);
 }
 
 }  // namespace

@@ -37,7 +37,7 @@ TEST_F(KeyPoolSaveInterval, FirstCallIsSavedAtOnceAndLaterOnesWaitForTheInterval
   call_ok(*pool);
   EXPECT_EQ(file_usage(0), 1);  // within the interval: not written
   EXPECT_EQ(file_calls(0), 1);
-  EXPECT_EQ(pool->detailed_status()[0].usage, 3);  // but counted in memory
+  EXPECT_EQ(pool->detailed_status(k_list_operation)[0].usage, 3);  // but counted in memory
   clock.advance(1ms);
   call_ok(*pool);  // the interval is over: this save carries the deferred ones too
   EXPECT_EQ(file_usage(0), 4);
@@ -205,7 +205,7 @@ TEST_F(KeyPoolSaveInterval, TwoProcessesSharingTheFileKeepEachOthersDeferredUsag
   EXPECT_EQ(doc["keys"][1]["is_active"], false);
   b.reset();
   auto c = open_pool(2, {}, true);
-  auto s = c->detailed_status();
+  auto s = c->detailed_status(k_list_operation);
   EXPECT_EQ(s[0].usage, 11);
   EXPECT_EQ(s[1].usage, 10);
   EXPECT_EQ(s[0].total_calls + s[1].total_calls, 21);

@@ -32,7 +32,7 @@ TEST_F(KeyPoolState, StateSurvivesAReopen) {
     pool->force_deactivate(2, "점검");
   }
   auto pool = open_pool(3, {}, true);
-  auto s = pool->detailed_status();
+  auto s = pool->detailed_status(k_list_operation);
   EXPECT_EQ(s[0].usage, 1);
   EXPECT_EQ(s[0].consecutive_errors, 1);
   EXPECT_EQ(s[0].reason, UnavailableReason::error_cooldown);
@@ -43,7 +43,7 @@ TEST_F(KeyPoolState, StateSurvivesAReopen) {
   EXPECT_FALSE(s[2].is_active);
   EXPECT_EQ(s[2].deactivation_reason, "점검");
   EXPECT_EQ(s[2].deactivated_at, kst("2026-11-25T10:00:00"));
-  EXPECT_EQ(pool->summary().current_key_index, 2u);
+  EXPECT_EQ(pool->summary(k_list_operation).current_key_index, 2u);
 }
 
 TEST_F(KeyPoolState, StateFileHasTheContractShape) {
@@ -87,7 +87,7 @@ TEST_F(KeyPoolState, ReadsTimesWithAnyOffset) {
                          {"rate_limited_until", {{"areaBasedList2", "2026-11-25T02:30:00Z"}}}}}}};
   write_text(state_file, doc.dump());
   auto pool = open_pool(1, {}, true);
-  EXPECT_EQ(pool->detailed_status()[0].available_at, kst("2026-11-25T11:30:00"));
+  EXPECT_EQ(pool->detailed_status(k_list_operation)[0].available_at, kst("2026-11-25T11:30:00"));
 }
 
 TEST_F(KeyPoolState, KeysAreMatchedByFingerprintNotPosition) {
@@ -99,7 +99,7 @@ TEST_F(KeyPoolState, KeysAreMatchedByFingerprintNotPosition) {
   }
   // .env reordered, key 0 removed, key 3 added.
   auto pool = open_with({keys[3], keys[1], keys[2]});
-  auto s = pool->detailed_status();
+  auto s = pool->detailed_status(k_list_operation);
   EXPECT_EQ(s[0].preview, "QRSTUVWXYZ...");
   EXPECT_TRUE(s[0].is_active);
   EXPECT_EQ(s[0].total_calls, 0);  // a new key starts fresh
@@ -117,7 +117,7 @@ TEST_F(KeyPoolState, CorruptFileIsMovedAsideAndThePoolStartsFresh) {
   write_text(state_file, "{\"version\": 1, \"keys\": [trunc");
   auto pool = open_pool(2, {}, true);
   ASSERT_NE(pool, nullptr);
-  EXPECT_EQ(pool->summary().available_keys, 2u);
+  EXPECT_EQ(pool->summary(k_list_operation).available_keys, 2u);
   auto copies = corrupt_copies();
   ASSERT_EQ(copies.size(), 1u);
   EXPECT_EQ(copies[0].filename(), "api_key_cache.json.corrupt-20261125_100000");
@@ -151,7 +151,7 @@ TEST_F(KeyPoolState, NewerVersionIsRefusedAndLeftAlone) {
 
 TEST_F(KeyPoolState, MissingFileIsFineAndNothingIsWrittenUntilSomethingChanges) {
   auto pool = open_pool(1, {}, true);
-  EXPECT_EQ(pool->summary().available_keys, 1u);
+  EXPECT_EQ(pool->summary(k_list_operation).available_keys, 1u);
   pool.reset();
   EXPECT_FALSE(fs::exists(state_file));
 }
@@ -163,8 +163,8 @@ TEST_F(KeyPoolState, UsageOfAnEarlierDayIsNotCarriedOver) {
   }
   clock.set(kst("2026-11-26T00:00:01"));
   auto pool = open_pool(1, {}, true);
-  EXPECT_EQ(pool->detailed_status()[0].usage, 0);
-  EXPECT_EQ(pool->detailed_status()[0].total_calls, 5);
+  EXPECT_EQ(pool->detailed_status(k_list_operation)[0].usage, 0);
+  EXPECT_EQ(pool->detailed_status(k_list_operation)[0].total_calls, 5);
   pool->report(take(*pool), k_list_operation, ok());
   json doc = read_state();
   EXPECT_EQ(doc["day"], "2026-11-26");
@@ -188,15 +188,15 @@ TEST_F(KeyPoolState, TwoProcessesSharingTheFileKeepEachOthersUpdates) {
   EXPECT_EQ(doc["keys"][1]["is_active"], false);
   EXPECT_EQ(doc["keys"][1]["deactivation_reason"], "운영자 점검");
   // A now knows of B's deactivation and B's usage.
-  auto s = a->detailed_status();
+  auto s = a->detailed_status(k_list_operation);
   EXPECT_FALSE(s[1].is_active);
   EXPECT_EQ(s[0].usage, 3);
   // And B's next save keeps A's usage too.
   ASSERT_TRUE(b->save().ok());
   auto c = open_pool(2, {}, true);
-  EXPECT_EQ(c->detailed_status()[0].usage, 3);
-  EXPECT_EQ(c->detailed_status()[1].usage, 3);
-  EXPECT_FALSE(c->detailed_status()[1].is_active);
+  EXPECT_EQ(c->detailed_status(k_list_operation)[0].usage, 3);
+  EXPECT_EQ(c->detailed_status(k_list_operation)[1].usage, 3);
+  EXPECT_FALSE(c->detailed_status(k_list_operation)[1].is_active);
 }
 
 TEST_F(KeyPoolState, ReactivationByAnotherProcessIsNotUndone) {
@@ -204,10 +204,10 @@ TEST_F(KeyPoolState, ReactivationByAnotherProcessIsNotUndone) {
   auto b = open_pool(1, {}, true);
   a->force_deactivate(0, "점검");
   ASSERT_TRUE(b->save().ok());  // b learns of the deactivation
-  EXPECT_FALSE(b->detailed_status()[0].is_active);
+  EXPECT_FALSE(b->detailed_status(k_list_operation)[0].is_active);
   b->reactivate(0);
   ASSERT_TRUE(a->save().ok());  // a did not touch the flag since: b's decision stands
-  EXPECT_TRUE(a->detailed_status()[0].is_active);
+  EXPECT_TRUE(a->detailed_status(k_list_operation)[0].is_active);
   EXPECT_EQ(read_state()["keys"][0]["is_active"], true);
 }
 

@@ -82,8 +82,8 @@ class ProgressLabel : public ::testing::Test {
     EXPECT_TRUE(pool.ok());
     auto db = store::Database::open(m_dir / "restaurants.db");
     EXPECT_TRUE(db.ok());
-    api::ClientOptions client_options;
-    client_options.base_url = "http://fake/B551011/KorService2";
+    api::ClientOptions client_options("http://fake/B551011/KorService2", "kto-collector",
+                                      std::chrono::milliseconds(20000));
     api::TourApiClient client(m_service, **pool, m_clock, client_options);
     collect::Collector collector(client, **db, **pool, m_clock);
     std::vector<std::string> labels;
@@ -125,8 +125,8 @@ TEST(ClientRetryLine, NamesTheProvinceOfThePage) {
   kto::test::FakeTransport transport;
   transport.push(kto::test::http_answer(500, "oops"));
   transport.push(kto::test::success_page(1, 1));
-  api::ClientOptions options;
-  options.base_url = "http://sim/KorService2";
+  api::ClientOptions options("http://sim/KorService2", "kto-collector",
+                             std::chrono::milliseconds(20000));
   api::TourApiClient client(transport, **pool, clock, options);
   api::ListRequest request;
   request.params = {{"contentTypeId", "39"}, {"lDongRegnCd", "50"}};

@@ -1,8 +1,11 @@
 #pragma once
-// Every answer of the gateway is classified into exactly one ApiOutcome. The key pool reads only
-// the kind; the client reads the kind to decide between retrying, switching keys and giving up.
+// Every answer of the gateway is classified into exactly one ApiOutcome. The client reads its kind
+// and failure to decide between retrying, switching keys and giving up, and hands the key pool
+// what the answer means for the key (key_outcome(): a keys::KeyOutcome with the message as reason).
 #include <string>
 #include <string_view>
+
+#include "kto/keys/key_outcome.hpp"
 
 namespace kto::api {
 
@@ -44,5 +47,11 @@ const char* to_string(OutcomeKind kind);
 // A gateway result code as a person reads it, named from the one table of codes:
 // "API 오류 (30: 등록되지 않은 키)"; a code the table does not know reads "알 수 없는 코드".
 std::string api_error_text(std::string_view code);
+
+// What the answer means for the key that made the call, as the key pool reads it: a success or
+// NODATA (the key was accepted), the key's fault, its daily quota (22), the per-second limit (23),
+// or nothing about the key (service failures, request errors). The reason is the outcome's
+// message, else the code's text, else the kind's name.
+keys::KeyOutcome key_outcome(const ApiOutcome& outcome);
 
 }  // namespace kto::api

@@ -14,15 +14,14 @@
 #include <variant>
 #include <vector>
 
-#include "kto/api/outcome.hpp"
+#include "kto/keys/key_outcome.hpp"
 #include "kto/util/clock.hpp"
 #include "kto/util/result.hpp"
 
 namespace kto::keys {
 
-inline constexpr std::string_view k_list_operation = "areaBasedList2";
-inline constexpr std::string_view k_sync_operation = "areaBasedSyncList2";
-inline constexpr std::string_view k_probe_operation = "areaCode2";
+// Operations are opaque names to the pool: it counts calls, quotas and rests per key and operation,
+// whatever service the names belong to.
 
 struct KeyPolicy {
   int daily_limit = 1000;                            // KTO_API_DAILY_LIMIT, per key per operation
@@ -152,8 +151,12 @@ struct KeyChange {
 
 class KeyPool {
  public:
-  // One cheap call with a key (areaCode2, numOfRows=1), for health checks and recovery.
-  using Probe = std::function<api::ApiOutcome(const KeyLease&)>;
+  // One cheap call with a key, for health checks and recovery: the operation it spends (counted
+  // against the key like any call) and the call itself. The service's client provides it.
+  struct Probe {
+    std::string operation;
+    std::function<KeyOutcome(const KeyLease&)> call;
+  };
 
   // keys: raw keys, already parsed and de-duplicated, in .env order. state_file: nullopt keeps the
   // state in memory only. Loads the state file (matching keys by fingerprint; a corrupt file is
@@ -175,10 +178,11 @@ class KeyPool {
   std::variant<KeyLease, NoKey> acquire(std::string_view operation);
 
   // Records the outcome of a call made with lease (logs ✅ / ❌ / 🚫 / 🚨 lines) and saves the state.
-  void report(const KeyLease& lease, std::string_view operation, const api::ApiOutcome& outcome);
+  void report(const KeyLease& lease, std::string_view operation, const KeyOutcome& outcome);
 
-  PoolSummary summary(std::string_view operation = k_list_operation) const;
-  std::vector<KeyStatus> detailed_status(std::string_view operation = k_list_operation) const;
+  // Availability and usage as seen by calls of operation.
+  PoolSummary summary(std::string_view operation) const;
+  std::vector<KeyStatus> detailed_status(std::string_view operation) const;
 
   // "#1", "1" or a preview prefix ("1234567890", "1234567890..."); nullopt when none or ambiguous.
   std::optional<std::size_t> find(std::string_view selector) const;
