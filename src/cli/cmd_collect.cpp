@@ -12,7 +12,7 @@
 #include "kto/cli/metrics.hpp"
 #include "kto/collect/collector.hpp"
 #include "kto/collect/increment.hpp"
-#include "kto/store/database.hpp"
+#include "kto/store/store.hpp"
 #include "kto/util/files.hpp"
 #include "kto/util/secrets.hpp"
 #include "kto/util/status_line.hpp"
@@ -121,7 +121,7 @@ std::vector<int> codes_of(const std::string& regions_text) {
 // scope: a resumed run keeps its own window (a full run's covers any day's changes).
 Result<std::optional<store::RunRecord>> run_to_resume(const CollectArgs& args,
                                                       const collect::CollectOptions& options,
-                                                      store::Database& db) {
+                                                      store::Store& db) {
   if (!options.resume) return std::optional<store::RunRecord>{};
   auto unfinished = db.latest_resumable_run();
   if (!unfinished) return unfinished.error();
@@ -162,32 +162,9 @@ void log_start(const collect::CollectOptions& options,
                options.since ? " 변경분 (--since " + *options.since + ")" : std::string());
 }
 
-Result<util::FileLock> take_run_lock(const std::filesystem::path& db_path, bool wait,
-                                     const util::Clock& clock) {
-  auto lock_path = db_path.string() + ".lock";
-  auto lock = util::FileLock::try_acquire(lock_path);
-  if (!lock) return lock.error();
-  if (!*lock) {
-    std::string holder = util::FileLock::read_note(lock_path);
-    if (!wait)
-      return make_error("다른 collector 실행이 잠금을 쥐고 있습니다 (" +
-                            (holder.empty() ? std::string("누가 쥐었는지 모름") : holder) +
-                            "): 끝날 때까지 기다리거나 --wait를 주세요",
-                        ExitCode::locked);
-    spdlog::info("⏳ 다른 수집이 진행 중입니다 ({}): 끝날 때까지 기다립니다", holder);
-    auto blocking = util::FileLock::acquire(lock_path);
-    if (!blocking) return blocking.error();
-    *lock = std::move(*blocking);
-  }
-  util::FileLock held = std::move(**lock);
-  held.write_note("pid " + std::to_string(::getpid()) + ", " +
-                  util::format_human_kst(clock.now()) + " KST 시작");
-  return held;
-}
-
 // --since last becomes the day of the last successful run; the first night, with none yet, the
 // run collects fully instead. An increment without an asked scope covers what the database holds.
-Result<void> resolve_since(collect::CollectOptions& options, store::Database& db) {
+Result<void> resolve_since(collect::CollectOptions& options, store::Store& db) {
   if (!options.since) return {};
   if (options.resume) {
     // `--resume --since last` (the nightly idiom): a run to resume brings its own saved options,
@@ -295,10 +272,14 @@ int run_collect(const GlobalOptions& global, CollectArgs args) {
 
   auto ctx = make_context(global, LogKind::collector, true);
   if (!ctx) return fail(ctx.error());
-  auto lock = take_run_lock(ctx->settings.db_path, args.wait, *ctx->clock);
-  if (!lock) return fail(lock.error());
-  auto db = store::Database::open(ctx->settings.db_path);
+  // Declared before the store: the lock is let go only once the store is closed.
+  std::unique_ptr<store::RunLock> lock;
+  auto db = store::open_store(ctx->settings.db_path.string());
   if (!db) return fail(db.error());
+  auto locked = (*db)->lock_run(args.wait, "pid " + std::to_string(::getpid()) + ", " +
+                                               util::format_human_kst(ctx->clock->now()) + " KST 시작");
+  if (!locked) return fail(locked.error());
+  lock = std::move(*locked);
   auto resumed = run_to_resume(args, *options, **db);
   if (!resumed) return fail(resumed.error());
   if (auto ok = resolve_since(*options, **db); !ok) return fail(ok.error());

@@ -40,7 +40,7 @@ std::string_view field(util::JsonValue item, std::string_view name) {
 // One job: the run record, its options, the checkpoints of earlier attempts, and the tallies.
 class Job {
  public:
-  Job(api::TourApiClient& client, store::Database& db, keys::KeyPool& pool,
+  Job(api::TourApiClient& client, store::Store& db, keys::KeyPool& pool,
       const util::Clock& clock, CollectReport& report, const std::atomic<bool>& stop,
       const std::function<void(const Progress&)>& progress)
       : m_client(client), m_db(db), m_pool(pool), m_clock(clock), m_report(report),
@@ -67,7 +67,7 @@ class Job {
   void finish_phase(const std::vector<ScopeState>& states);
 
   api::TourApiClient& m_client;
-  store::Database& m_db;
+  store::Store& m_db;
   keys::KeyPool& m_pool;
   const util::Clock& m_clock;
   CollectReport& m_report;
@@ -368,7 +368,7 @@ int default_concurrency(keys::KeyPool& pool, const std::string& operation) {
 
 }  // namespace
 
-Collector::Collector(api::TourApiClient& client, store::Database& db, keys::KeyPool& pool,
+Collector::Collector(api::TourApiClient& client, store::Store& db, keys::KeyPool& pool,
                      const util::Clock& clock)
     : m_client(client), m_db(db), m_pool(pool), m_clock(clock) {}
 

@@ -34,7 +34,7 @@ std::optional<Restored> options_from_json(const std::string& text, const Collect
   return r;
 }
 
-Result<PreparedRun> resume(store::Database& db, const store::RunRecord& run,
+Result<PreparedRun> resume(store::Store& db, const store::RunRecord& run,
                            const CollectOptions& requested, CollectReport& report) {
   auto restored = options_from_json(run.options, requested);
   if (!restored)
@@ -79,7 +79,7 @@ std::string options_to_json(const CollectOptions& options, const std::vector<std
   return j.dump();
 }
 
-Result<PreparedRun> prepare_run(store::Database& db, const CollectOptions& requested,
+Result<PreparedRun> prepare_run(store::Store& db, const CollectOptions& requested,
                                 CollectReport& report, const util::Clock& clock) {
   if (requested.resume) {
     auto latest = db.latest_resumable_run();
@@ -105,7 +105,7 @@ Result<PreparedRun> prepare_run(store::Database& db, const CollectOptions& reque
   return prepared;
 }
 
-void finish_run(store::Database& db, CollectReport& report, const RunFlags& flags,
+void finish_run(store::Store& db, CollectReport& report, const RunFlags& flags,
                 const util::Clock& clock) {
   settle_status(report, flags);
   if (report.options.mode == Mode::all && !report.options.since && report.run_id != 0) {

@@ -10,7 +10,7 @@
 #include <optional>
 #include <string_view>
 
-#include "kto/store/database.hpp"
+#include "sqlite_store.hpp"
 #include "sqlite_util.hpp"
 
 namespace kto::store {
@@ -215,13 +215,13 @@ void bind_fields(sqlite3_stmt* stmt, int row, const ItemValues& values, ItemValu
 
 }  // namespace
 
-Result<UpsertStats> Database::write_page(const PageWrite& page) {
+Result<UpsertStats> SqliteStore::write_page(const PageWrite& page) {
   auto stats = write_pages({&page, 1});
   if (!stats) return stats.error();
   return stats->front();
 }
 
-Result<std::vector<UpsertStats>> Database::write_pages(std::span<const PageWrite> pages) {
+Result<std::vector<UpsertStats>> SqliteStore::write_pages(std::span<const PageWrite> pages) {
   if (auto ok = exec("BEGIN IMMEDIATE", "페이지 저장 시작 중"); !ok) return ok.error();
   std::vector<UpsertStats> all;
   all.reserve(pages.size());
@@ -241,7 +241,7 @@ Result<std::vector<UpsertStats>> Database::write_pages(std::span<const PageWrite
   return all;
 }
 
-Result<UpsertStats> Database::upsert_items(const PageWrite& page) {
+Result<UpsertStats> SqliteStore::upsert_items(const PageWrite& page) {
   // Rowids of this table are given in order (the largest so far plus one), so the rows a
   // statement inserted are its last insert's rowid minus the largest before it.
   auto largest = statement("SELECT COALESCE(MAX(rowid), 0) FROM restaurants");
@@ -367,7 +367,7 @@ Result<UpsertStats> Database::upsert_items(const PageWrite& page) {
   return stats;
 }
 
-Result<void> Database::insert_checkpoint(const PageWrite& page) {
+Result<void> SqliteStore::insert_checkpoint(const PageWrite& page) {
   static const std::string sql =
       "INSERT INTO run_pages (run_id, scope, page_size, page_no, total_count, rows, done_at) "
       "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(run_id, scope, page_size, page_no) DO UPDATE SET "

@@ -33,12 +33,12 @@ class CollectorTest : public ::testing::Test {
     EXPECT_TRUE(pool.ok());
     return std::move(*pool);
   }
-  std::unique_ptr<store::Database> open_db() {
-    auto db = store::Database::open(m_dir / "restaurants.db");
+  std::unique_ptr<store::Store> open_db() {
+    auto db = store::open_store((m_dir / "restaurants.db").string());
     EXPECT_TRUE(db.ok()) << (db.ok() ? "" : db.error().message);
     return std::move(*db);
   }
-  collect::CollectReport collect(keys::KeyPool& pool, store::Database& db,
+  collect::CollectReport collect(keys::KeyPool& pool, store::Store& db,
                                  collect::CollectOptions options) {
     api::ClientOptions client_options;
     client_options.base_url = "http://fake/B551011/KorService2";

@@ -71,7 +71,7 @@ std::optional<collect::CollectReport> run_collector(api::Transport& transport,
   fs::path dir = fs::temp_directory_path() / ("kto-flight-unit-" + std::to_string(std::random_device{}()));
   std::optional<collect::CollectReport> report;
   {
-    auto db = store::Database::open(dir / "restaurants.db");
+    auto db = store::open_store((dir / "restaurants.db").string());
     if (!db.ok()) {
       ADD_FAILURE() << "the database did not open";
     } else {

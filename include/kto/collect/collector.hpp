@@ -13,7 +13,7 @@
 #include "kto/api/client.hpp"
 #include "kto/collect/plan.hpp"
 #include "kto/keys/key_pool.hpp"
-#include "kto/store/database.hpp"
+#include "kto/store/store.hpp"
 #include "kto/util/clock.hpp"
 
 namespace kto::collect {
@@ -64,7 +64,7 @@ struct Progress {
 
 class Collector {
  public:
-  Collector(api::TourApiClient& client, store::Database& db, keys::KeyPool& pool,
+  Collector(api::TourApiClient& client, store::Store& db, keys::KeyPool& pool,
             const util::Clock& clock);
   void on_progress(std::function<void(const Progress&)> callback);
 
@@ -74,7 +74,7 @@ class Collector {
 
  private:
   api::TourApiClient& m_client;
-  store::Database& m_db;
+  store::Store& m_db;
   keys::KeyPool& m_pool;
   const util::Clock& m_clock;
   std::function<void(const Progress&)> m_progress;

@@ -1,6 +1,7 @@
-// Opening the file, the statement cache, runs and counts. Pages are written in write_page.cpp,
-// exports in export.cpp, the schema in schema.cpp.
-#include "kto/store/database.hpp"
+// The SQLite store: opening the file, the statement cache, runs. Pages are written in
+// write_page.cpp, counts and exports in export.cpp, the schema in schema.cpp, the run lock in
+// open_store.cpp.
+#include "sqlite_store.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -92,7 +93,7 @@ Error sqlite_error(sqlite3* db, int rc, const fs::path& file, const std::string&
   }
 }
 
-Result<std::unique_ptr<Database>> Database::open(const fs::path& path) {
+Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const fs::path& path) {
   std::error_code ec;
   if (!path.parent_path().empty()) fs::create_directories(path.parent_path(), ec);
   if (ec)
@@ -100,7 +101,7 @@ Result<std::unique_ptr<Database>> Database::open(const fs::path& path) {
   sqlite3* raw = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &raw,
                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
-  std::unique_ptr<Database> db(new Database(raw));
+  std::unique_ptr<SqliteStore> db(new SqliteStore(raw));
   db->m_path = path;
   if (rc != SQLITE_OK) return db->error(rc, "여는 중");
   sqlite3_extended_result_codes(raw, 1);
@@ -140,12 +141,12 @@ Result<std::unique_ptr<Database>> Database::open(const fs::path& path) {
   return db;
 }
 
-Database::~Database() {
+SqliteStore::~SqliteStore() {
   for (auto& [sql, stmt] : m_statements) sqlite3_finalize(stmt);
   sqlite3_close_v2(m_db);
 }
 
-Result<sqlite3_stmt*> Database::statement(const std::string& sql) {
+Result<sqlite3_stmt*> SqliteStore::statement(const std::string& sql) {
   auto it = m_statements.find(sql);
   if (it != m_statements.end()) {
     sqlite3_reset(it->second);
@@ -160,17 +161,17 @@ Result<sqlite3_stmt*> Database::statement(const std::string& sql) {
   return stmt;
 }
 
-Error Database::error(int rc, const std::string& doing) const {
+Error SqliteStore::error(int rc, const std::string& doing) const {
   return sqlite_error(m_db, rc, m_path, doing);
 }
 
-Result<void> Database::exec(const char* sql, const std::string& doing) {
+Result<void> SqliteStore::exec(const char* sql, const std::string& doing) {
   int rc = sqlite3_exec(m_db, sql, nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) return error(rc, doing);
   return {};
 }
 
-Result<std::int64_t> Database::begin_run(const RunRecord& run) {
+Result<std::int64_t> SqliteStore::begin_run(const RunRecord& run) {
   static const std::string sql =
       "INSERT INTO collection_runs (started_at, finished_at, mode, regions, status, api_calls, "
       "records, options) VALUES (?, '', ?, ?, 'running', ?, ?, ?)";
@@ -188,7 +189,7 @@ Result<std::int64_t> Database::begin_run(const RunRecord& run) {
   return static_cast<std::int64_t>(sqlite3_last_insert_rowid(m_db));
 }
 
-Result<void> Database::update_run(const RunRecord& run) {
+Result<void> SqliteStore::update_run(const RunRecord& run) {
   static const std::string sql =
       "UPDATE collection_runs SET status = ?, finished_at = ?, api_calls = ?, records = ? "
       "WHERE id = ?";
@@ -207,7 +208,7 @@ Result<void> Database::update_run(const RunRecord& run) {
   return {};
 }
 
-Result<void> Database::reopen_run(std::int64_t run_id) {
+Result<void> SqliteStore::reopen_run(std::int64_t run_id) {
   static const std::string sql =
       "UPDATE collection_runs SET status = 'running', finished_at = '' WHERE id = ?";
   auto stmt = statement(sql);
@@ -221,7 +222,7 @@ Result<void> Database::reopen_run(std::int64_t run_id) {
   return {};
 }
 
-Result<std::optional<RunRecord>> Database::one_run(const std::string& sql, std::int64_t id) {
+Result<std::optional<RunRecord>> SqliteStore::one_run(const std::string& sql, std::int64_t id) {
   auto stmt = statement(sql);
   if (!stmt) return stmt.error();
   StmtGuard guard(*stmt);
@@ -232,13 +233,13 @@ Result<std::optional<RunRecord>> Database::one_run(const std::string& sql, std::
   return std::optional<RunRecord>{read_run(*stmt)};
 }
 
-Result<std::optional<RunRecord>> Database::find_run(std::int64_t run_id) {
+Result<std::optional<RunRecord>> SqliteStore::find_run(std::int64_t run_id) {
   static const std::string sql =
       std::string("SELECT ") + k_run_columns + " FROM collection_runs WHERE id = ?";
   return one_run(sql, run_id);
 }
 
-Result<std::optional<RunRecord>> Database::latest_resumable_run() {
+Result<std::optional<RunRecord>> SqliteStore::latest_resumable_run() {
   static const std::string sql =
       std::string("SELECT ") + k_run_columns +
       " FROM collection_runs WHERE status IN ('running', 'interrupted', 'partial', 'no_keys', "
@@ -247,14 +248,14 @@ Result<std::optional<RunRecord>> Database::latest_resumable_run() {
   return one_run(sql, 0);
 }
 
-Result<std::optional<RunRecord>> Database::last_successful_run() {
+Result<std::optional<RunRecord>> SqliteStore::last_successful_run() {
   static const std::string sql = std::string("SELECT ") + k_run_columns +
                                  " FROM collection_runs WHERE status = 'success' "
                                  "ORDER BY id DESC LIMIT 1";
   return one_run(sql, 0);
 }
 
-Result<std::vector<RunRecord>> Database::successful_runs() {
+Result<std::vector<RunRecord>> SqliteStore::successful_runs() {
   static const std::string sql = std::string("SELECT ") + k_run_columns +
                                  " FROM collection_runs WHERE status = 'success' ORDER BY id";
   auto stmt = statement(sql);
@@ -267,7 +268,7 @@ Result<std::vector<RunRecord>> Database::successful_runs() {
   return out;
 }
 
-Result<std::optional<int>> Database::stored_area_code(std::string_view contentid) {
+Result<std::optional<int>> SqliteStore::stored_area_code(std::string_view contentid) {
   static const std::string sql = "SELECT area_code FROM restaurants WHERE contentid = ?";
   auto stmt = statement(sql);
   if (!stmt) return stmt.error();
@@ -279,7 +280,7 @@ Result<std::optional<int>> Database::stored_area_code(std::string_view contentid
   return std::optional<int>{sqlite3_column_int(*stmt, 0)};
 }
 
-Result<std::vector<PageCheckpoint>> Database::checkpoints(std::int64_t run_id) {
+Result<std::vector<PageCheckpoint>> SqliteStore::checkpoints(std::int64_t run_id) {
   static const std::string sql =
       "SELECT scope, page_size, page_no, total_count, rows FROM run_pages WHERE run_id = ? "
       "ORDER BY scope, page_size, page_no";
