@@ -295,7 +295,7 @@ int run_collect(const GlobalOptions& global, CollectArgs args) {
   log_start(*options, *resumed);
   auto report = collector.run(*options, g_stop);
   if (progress) util::terminal_status_line().clear();
-  if (report.status == "interrupted")
+  if (report.status == store::RunStatus::interrupted)
     report.exit_code = g_signal.load() == SIGTERM ? ExitCode::sigterm : ExitCode::sigint;
   if (auto saved = ctx->pool->save(); !saved) spdlog::warn("⚠️ {}", saved.error().message);
 
@@ -308,13 +308,13 @@ int run_collect(const GlobalOptions& global, CollectArgs args) {
     std::cout << render_collect_summary(report) << std::flush;
   // A failed run (the disk, the database, a refused request) says why in one line on stderr and in
   // the log, with --json too: the report's errors are not where cron's mail looks.
-  if (report.status == "failed")
+  if (report.status == store::RunStatus::failed)
     spdlog::error("❌ 수집 실패: {} - 원인을 해결한 뒤 'collector collect --resume'으로 이어서 "
                   "수집하세요",
                   report.errors.empty() ? std::string("알 수 없는 오류") : report.errors.front());
-  spdlog::info("🏁 수집 종료: {} (API 호출 {}회, 레코드 {}건)", report.status, report.api_calls,
+  spdlog::info("🏁 수집 종료: {} (API 호출 {}회, 레코드 {}건)", store::to_string(report.status), report.api_calls,
                report.records);
-  if (report.status == "no_keys")
+  if (report.status == store::RunStatus::no_keys)
     std::cerr << "collector: "
               << (report.no_key_message.empty() ? std::string("사용 가능한 KTO API 키가 없습니다")
                                                 : util::redact(report.no_key_message))

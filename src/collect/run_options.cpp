@@ -97,7 +97,7 @@ Result<PreparedRun> prepare_run(store::Store& db, const CollectOptions& requeste
   run.started_at = report.started_at;
   run.mode = to_string(requested.mode);
   run.regions = regions_text(area_codes_for(requested));
-  run.status = "running";
+  run.status = store::RunStatus::running;
   run.options = options_to_json(requested, prepared.days);
   auto id = db.begin_run(run);
   if (!id) return id.error();
@@ -138,7 +138,7 @@ void finish_run(store::Store& db, CollectReport& report, const RunFlags& flags,
   run.records = report.records;
   if (auto ok = db.update_run(run); !ok) {
     report.errors.push_back(ok.error().message);
-    report.status = "failed";
+    report.status = store::RunStatus::failed;
     report.exit_code = ExitCode::failure;
   }
 }

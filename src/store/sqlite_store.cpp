@@ -21,14 +21,24 @@ constexpr int k_busy_timeout_ms = 5000;
 constexpr const char* k_run_columns =
     "id, started_at, finished_at, mode, regions, status, api_calls, records, options";
 
-RunRecord read_run(sqlite3_stmt* stmt) {
+// 'running', 'partial', … as the SQL compares them.
+std::string quoted(RunStatus status) { return "'" + std::string(to_string(status)) + "'"; }
+
+// A status this build does not know (a file written by another program or a later version) is
+// an error, not a guess: the run's state decides what --resume does.
+Result<RunRecord> read_run(sqlite3_stmt* stmt, const fs::path& file) {
   RunRecord run;
   run.id = sqlite3_column_int64(stmt, 0);
   run.started_at = column_text(stmt, 1);
   run.finished_at = column_text(stmt, 2);
   run.mode = column_text(stmt, 3);
   run.regions = column_text(stmt, 4);
-  run.status = column_text(stmt, 5);
+  const auto status = parse_run_status(column_view(stmt, 5));
+  if (!status)
+    return make_error(file.string() + "의 실행 #" + std::to_string(run.id) + " 상태 '" +
+                      column_text(stmt, 5) + "'을(를) 알 수 없습니다: 더 새 kto-collector가 썼다면 "
+                      "collector를 업그레이드하세요");
+  run.status = *status;
   run.api_calls = sqlite3_column_int64(stmt, 6);
   run.records = sqlite3_column_int64(stmt, 7);
   run.options = column_text(stmt, 8);
@@ -174,7 +184,7 @@ Result<void> SqliteStore::exec(const char* sql, const std::string& doing) {
 Result<std::int64_t> SqliteStore::begin_run(const RunRecord& run) {
   static const std::string sql =
       "INSERT INTO collection_runs (started_at, finished_at, mode, regions, status, api_calls, "
-      "records, options) VALUES (?, '', ?, ?, 'running', ?, ?, ?)";
+      "records, options) VALUES (?, '', ?, ?, " + quoted(RunStatus::running) + ", ?, ?, ?)";
   auto stmt = statement(sql);
   if (!stmt) return stmt.error();
   StmtGuard guard(*stmt);
@@ -196,7 +206,7 @@ Result<void> SqliteStore::update_run(const RunRecord& run) {
   auto stmt = statement(sql);
   if (!stmt) return stmt.error();
   StmtGuard guard(*stmt);
-  bind_view(*stmt, 1, run.status);
+  bind_view(*stmt, 1, to_string(run.status));
   bind_view(*stmt, 2, run.finished_at);
   bind_int(*stmt, 3, run.api_calls);
   bind_int(*stmt, 4, run.records);
@@ -210,7 +220,8 @@ Result<void> SqliteStore::update_run(const RunRecord& run) {
 
 Result<void> SqliteStore::reopen_run(std::int64_t run_id) {
   static const std::string sql =
-      "UPDATE collection_runs SET status = 'running', finished_at = '' WHERE id = ?";
+      "UPDATE collection_runs SET status = " + quoted(RunStatus::running) +
+      ", finished_at = '' WHERE id = ?";
   auto stmt = statement(sql);
   if (!stmt) return stmt.error();
   StmtGuard guard(*stmt);
@@ -230,7 +241,9 @@ Result<std::optional<RunRecord>> SqliteStore::one_run(const std::string& sql, st
   int rc = sqlite3_step(*stmt);
   if (rc == SQLITE_DONE) return std::optional<RunRecord>{};
   if (rc != SQLITE_ROW) return error(rc, "실행 기록 읽는 중");
-  return std::optional<RunRecord>{read_run(*stmt)};
+  auto run = read_run(*stmt, m_path);
+  if (!run) return run.error();
+  return std::optional<RunRecord>{std::move(*run)};
 }
 
 Result<std::optional<RunRecord>> SqliteStore::find_run(std::int64_t run_id) {
@@ -242,28 +255,35 @@ Result<std::optional<RunRecord>> SqliteStore::find_run(std::int64_t run_id) {
 Result<std::optional<RunRecord>> SqliteStore::latest_resumable_run() {
   static const std::string sql =
       std::string("SELECT ") + k_run_columns +
-      " FROM collection_runs WHERE status IN ('running', 'interrupted', 'partial', 'no_keys', "
-      "'failed') AND id > (SELECT COALESCE(MAX(id), 0) FROM collection_runs WHERE status = "
-      "'success') ORDER BY id DESC LIMIT 1";
+      " FROM collection_runs WHERE status IN (" + quoted(RunStatus::running) + ", " +
+      quoted(RunStatus::interrupted) + ", " + quoted(RunStatus::partial) + ", " +
+      quoted(RunStatus::no_keys) + ", " + quoted(RunStatus::failed) +
+      ") AND id > (SELECT COALESCE(MAX(id), 0) FROM collection_runs WHERE status = " +
+      quoted(RunStatus::success) + ") ORDER BY id DESC LIMIT 1";
   return one_run(sql, 0);
 }
 
 Result<std::optional<RunRecord>> SqliteStore::last_successful_run() {
   static const std::string sql = std::string("SELECT ") + k_run_columns +
-                                 " FROM collection_runs WHERE status = 'success' "
-                                 "ORDER BY id DESC LIMIT 1";
+                                 " FROM collection_runs WHERE status = " +
+                                 quoted(RunStatus::success) + " ORDER BY id DESC LIMIT 1";
   return one_run(sql, 0);
 }
 
 Result<std::vector<RunRecord>> SqliteStore::successful_runs() {
   static const std::string sql = std::string("SELECT ") + k_run_columns +
-                                 " FROM collection_runs WHERE status = 'success' ORDER BY id";
+                                 " FROM collection_runs WHERE status = " +
+                                 quoted(RunStatus::success) + " ORDER BY id";
   auto stmt = statement(sql);
   if (!stmt) return stmt.error();
   StmtGuard guard(*stmt);
   std::vector<RunRecord> out;
   int rc = SQLITE_ROW;
-  while ((rc = sqlite3_step(*stmt)) == SQLITE_ROW) out.push_back(read_run(*stmt));
+  while ((rc = sqlite3_step(*stmt)) == SQLITE_ROW) {
+    auto run = read_run(*stmt, m_path);
+    if (!run) return run.error();
+    out.push_back(std::move(*run));
+  }
   if (rc != SQLITE_DONE) return error(rc, "실행 기록 읽는 중");
   return out;
 }

@@ -100,7 +100,7 @@ class TempDir {
   fs::path m_path;
 };
 
-inline std::int64_t new_run(Store& db, const std::string& status = "running") {
+inline std::int64_t new_run(Store& db, RunStatus status = RunStatus::running) {
   RunRecord run;
   run.started_at = "2026-11-25T02:00:00+09:00";
   run.mode = "major";
@@ -108,7 +108,7 @@ inline std::int64_t new_run(Store& db, const std::string& status = "running") {
   run.options = R"({"page_size":5})";
   auto id = db.begin_run(run);
   EXPECT_TRUE(id.ok());
-  if (status != "running") {
+  if (status != RunStatus::running) {
     run.id = *id;
     run.status = status;
     EXPECT_TRUE(db.update_run(run).ok());

@@ -97,7 +97,7 @@ TEST(IncrementPlan, EveryScopeReadsTheDayNationallyAndKeepsItsProvinces) {
 TEST_F(IncrementTest, ShownItemsOutsideTheScopeAreSkippedAndHiddenOnesOfAnyProvinceHidden) {
   collect::CollectOptions all;
   all.mode = collect::Mode::all;
-  ASSERT_EQ(collect(all).status, "success");
+  ASSERT_EQ(collect(all).status, kto::store::RunStatus::success);
   m_service.set_hook([](int, const std::map<std::string, std::string>& q)
                          -> std::optional<api::HttpResponse> {
     if (q.at("_operation") != "areaBasedSyncList2") return std::nullopt;
@@ -113,7 +113,7 @@ TEST_F(IncrementTest, ShownItemsOutsideTheScopeAreSkippedAndHiddenOnesOfAnyProvi
   seoul.regions = {1};
   seoul.since = "20261125";
   auto report = collect(seoul);
-  EXPECT_EQ(report.status, "success");
+  EXPECT_EQ(report.status, kto::store::RunStatus::success);
   EXPECT_EQ(m_service.calls() - calls_before, 1);  // one national call for the one day
   EXPECT_EQ(m_service.requests().back().count("lDongRegnCd"), 0u);
 
@@ -137,13 +137,13 @@ TEST_F(IncrementTest, TheDatabaseHoldsTheProvincesOfItsRowsAndOfItsFullRuns) {
   EXPECT_TRUE(none->empty());
 
   collect::CollectOptions options;  // major: 서울 and 부산 have rows, 경기 and 제주 none
-  ASSERT_EQ(collect(options).status, "success");
+  ASSERT_EQ(collect(options).status, kto::store::RunStatus::success);
   // A successful increment of 인천 (2) adds nothing: it did not collect 인천.
   store::RunRecord inc;
   inc.started_at = "2026-11-25T11:00:00+09:00";
   inc.mode = "regions";
   inc.regions = "2";
-  inc.status = "success";
+  inc.status = kto::store::RunStatus::success;
   collect::CollectOptions since;
   since.mode = collect::Mode::regions;
   since.regions = {2};

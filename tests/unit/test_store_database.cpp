@@ -145,7 +145,7 @@ TEST_P(StoreRuns, BeginRunRecordsARunningRunThatFindRunReadsBack) {
   ASSERT_TRUE(run->has_value());
   const RunRecord& r = **run;
   EXPECT_EQ(r.id, id);
-  EXPECT_EQ(r.status, "running");
+  EXPECT_EQ(r.status, kto::store::RunStatus::running);
   EXPECT_EQ(r.mode, "major");
   EXPECT_EQ(r.regions, "1,6,31,39");
   EXPECT_EQ(r.options, R"({"page_size":5})");
@@ -160,14 +160,14 @@ TEST_P(StoreRuns, UpdateRunFinishesItAndReopenRunMakesItRunningAgain) {
   ASSERT_NE(db, nullptr);
   RunRecord run;
   run.id = new_run(*db);
-  run.status = "partial";
+  run.status = kto::store::RunStatus::partial;
   run.finished_at = "2026-11-25T02:30:00+09:00";
   run.api_calls = 42;
   run.records = 4100;
   ASSERT_TRUE(db->update_run(run).ok());
   auto stored = db->find_run(run.id);
   ASSERT_TRUE(stored.ok() && stored->has_value());
-  EXPECT_EQ((*stored)->status, "partial");
+  EXPECT_EQ((*stored)->status, kto::store::RunStatus::partial);
   EXPECT_EQ((*stored)->api_calls, 42);
   EXPECT_EQ((*stored)->records, 4100);
   EXPECT_EQ((*stored)->finished_at, "2026-11-25T02:30:00+09:00");
@@ -175,7 +175,7 @@ TEST_P(StoreRuns, UpdateRunFinishesItAndReopenRunMakesItRunningAgain) {
 
   ASSERT_TRUE(db->reopen_run(run.id).ok());
   stored = db->find_run(run.id);
-  EXPECT_EQ((*stored)->status, "running");
+  EXPECT_EQ((*stored)->status, kto::store::RunStatus::running);
   EXPECT_EQ((*stored)->finished_at, "");
 }
 
@@ -184,7 +184,7 @@ TEST_P(StoreRuns, UpdatingAnUnknownRunIsAnError) {
   ASSERT_NE(db, nullptr);
   RunRecord run;
   run.id = 77;
-  run.status = "success";
+  run.status = kto::store::RunStatus::success;
   EXPECT_FALSE(db->update_run(run).ok());
   EXPECT_FALSE(db->reopen_run(77).ok());
 }
@@ -196,16 +196,16 @@ TEST_P(StoreRuns, LatestResumableRunIsTheNewestUnfinishedOneAfterTheLastSuccess)
   ASSERT_TRUE(none.ok());
   EXPECT_FALSE(none->has_value());
 
-  new_run(*db, "success");
-  const auto partial = new_run(*db, "partial");
-  const auto no_keys = new_run(*db, "no_keys");
+  new_run(*db, RunStatus::success);
+  const auto partial = new_run(*db, RunStatus::partial);
+  const auto no_keys = new_run(*db, RunStatus::no_keys);
   auto latest = db->latest_resumable_run();
   ASSERT_TRUE(latest.ok() && latest->has_value());
   EXPECT_EQ((*latest)->id, no_keys);
   EXPECT_NE((*latest)->id, partial);
 
   // A later success supersedes every unfinished run before it.
-  const auto success = new_run(*db, "success");
+  const auto success = new_run(*db, RunStatus::success);
   latest = db->latest_resumable_run();
   ASSERT_TRUE(latest.ok());
   EXPECT_FALSE(latest->has_value());
@@ -213,7 +213,7 @@ TEST_P(StoreRuns, LatestResumableRunIsTheNewestUnfinishedOneAfterTheLastSuccess)
   ASSERT_TRUE(good.ok() && good->has_value());
   EXPECT_EQ((*good)->id, success);
 
-  for (const char* status : {"interrupted", "failed", "running"}) {
+  for (RunStatus status : {RunStatus::interrupted, RunStatus::failed, RunStatus::running}) {
     const auto id = new_run(*db, status);
     latest = db->latest_resumable_run();
     ASSERT_TRUE(latest.ok() && latest->has_value());
@@ -224,7 +224,7 @@ TEST_P(StoreRuns, LatestResumableRunIsTheNewestUnfinishedOneAfterTheLastSuccess)
 TEST_P(StoreRuns, LastSuccessfulRunIsEmptyWithoutOne) {
   auto db = open_db(m_dir / "restaurants.db");
   ASSERT_NE(db, nullptr);
-  new_run(*db, "failed");
+  new_run(*db, RunStatus::failed);
   auto good = db->last_successful_run();
   ASSERT_TRUE(good.ok());
   EXPECT_FALSE(good->has_value());

@@ -93,7 +93,7 @@ class ProgressLabel : public ::testing::Test {
     options.regions = regions;
     options.concurrency = 1;  // one page in flight: the label is exactly its province
     auto report = collector.run(options, m_stop);
-    EXPECT_EQ(report.status, "success");
+    EXPECT_EQ(report.status, kto::store::RunStatus::success);
     return labels;
   }
 

@@ -29,7 +29,7 @@ struct AreaResult {
 
 struct CollectReport {
   std::int64_t run_id = 0;
-  std::string status;  // success partial no_keys interrupted failed
+  store::RunStatus status = store::RunStatus::running;  // settled when the job ends
   CollectOptions options;
   long long api_calls = 0;  // HTTP calls of this job (a resumed job adds to its earlier calls)
   long long records = 0;    // rows received by this job (a resumed job adds to its earlier rows)
@@ -69,7 +69,7 @@ class Collector {
   void on_progress(std::function<void(const Progress&)> callback);
 
   // stop: set (by a signal handler) to stop after the pages in flight; the run is then
-  // "interrupted" and can be resumed.
+  // interrupted and can be resumed.
   CollectReport run(const CollectOptions& options, const std::atomic<bool>& stop);
 
  private:

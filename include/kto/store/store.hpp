@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "kto/store/run_status.hpp"
 #include "kto/util/json_view.hpp"
 #include "kto/util/result.hpp"
 
@@ -26,7 +27,7 @@ struct RunRecord {
   std::string finished_at;  // "" while running
   std::string mode;
   std::string regions;      // "1,6,31,39"
-  std::string status;       // running success partial no_keys interrupted failed
+  RunStatus status = RunStatus::running;
   long long api_calls = 0;
   long long records = 0;
   std::string options;      // JSON of what the run needs to be resumed (page size, since …)
