@@ -54,6 +54,7 @@ class SqliteStore final : public Store {
 
  private:
   friend class SqliteStoreProbe;  // tests only
+  friend class PageUpsert;        // write_page.cpp: one page's rows
 
   explicit SqliteStore(sqlite3* db) : m_db(db) {}
   // A cached prepared statement, reset and unbound, ready to bind. A store is used by one thread
