@@ -126,8 +126,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const fs::path& path) {
   // the file is an SQLite database of ours or a new one.
   if (auto ours = check_is_ours(raw, path); !ours) return ours.error();
   // A new file gets 16 KiB pages: a row is ~1.5 KB (its columns and raw_json), and pages of 4 KiB
-  // hold two or three, so a run wrote and checkpointed a third more bytes and CPU time (measured:
-  // bench/ and scripts/bench_e2e.sh). A file that already holds tables keeps its page size.
+  // hold only two or three, which costs writes and CPU (docs/performance.md, "Store"). A file
+  // that already holds tables keeps its page size.
   if (auto ok = db->exec("PRAGMA page_size=16384", "페이지 크기 설정 중"); !ok) return ok.error();
   auto mode = db->statement("PRAGMA journal_mode=WAL");
   if (!mode) return mode.error();
@@ -143,9 +143,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const fs::path& path) {
     return ok.error();
   if (auto ok = db->migrate(); !ok) return ok.error();
   // After migrate(), when the page size is final: SQLite turns a cache size in KiB into pages with
-  // the page size it had when the cache was made (4 KiB before a file is read), so the default of
-  // 2,000 KiB silently became 488 pages of 16 KiB (8 MB). Set here, it is the size we chose. 8 MiB
-  // holds the two indexes of ~250,000 rows; 2 MiB cost 7 % more CPU at 100,000 (interleaved runs).
+  // the page size it had when the cache was made (4 KiB before a file is read), so set earlier it
+  // would not be the size chosen. k_cache_kib holds the indexes of a national table
+  // (docs/performance.md, "Store").
   const std::string cache = "PRAGMA cache_size=-" + std::to_string(k_cache_kib);
   if (auto ok = db->exec(cache.c_str(), "캐시 크기 설정 중"); !ok) return ok.error();
   return db;

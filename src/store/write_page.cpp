@@ -46,8 +46,8 @@ static_assert(k_item_columns[k_contentid].key == "contentid");
 static_assert(k_item_columns[k_showflag].key == "showflag");
 
 // Rows one insert statement takes. Running a statement has a fixed cost (its three cursors made
-// and freed, its halt, the reset) that one-row statements paid for every row: measured with
-// callgrind, 32 rows a statement cut the store's instructions by an eighth.
+// and freed, its halt, the reset) that one-row statements pay for every row (docs/performance.md,
+// "Store").
 constexpr int k_rows_per_statement = 32;
 // ?1 is the time (first_seen_at and last_seen_at); a row's parameters follow, k_params_per_row
 // each: its fields (in k_item_columns order), area_code, raw_json, hidden.
@@ -84,8 +84,8 @@ std::string columns_and_values(int rows) {
 // New rows, many at once. OR FAIL: a contentid already stored stops the statement there and keeps
 // the rows before it (the caller upserts the rest one by one), and, unlike the default ABORT, it
 // needs no statement journal: with ABORT (or an upsert clause, whose update may abort) SQLite
-// copies every page a many-row statement touches before it writes it (measured: 8 times the
-// writes of the whole run).
+// copies every page a many-row statement touches before it writes it, which multiplies the
+// writes of a run (docs/performance.md, "Store").
 std::string build_insert_sql(int rows) { return "INSERT OR FAIL INTO " + columns_and_values(rows); }
 
 // Whether the upsert's DO UPDATE changes what a stored row says (its fields, province or hidden
@@ -120,8 +120,7 @@ std::string changed_condition(bool sync) {
 
 // One row, new or stored. sync: the statement for sync-list pages, where a hidden item must not
 // erase what the row knew. A listing page never hides (hidden is always 0), so its statement skips
-// those CASEs: the nightly run rewrites every row, and 26 fewer expressions a row is a measurable
-// share of it.
+// those CASEs: the nightly run rewrites every row, and each row spares their evaluation.
 std::string build_upsert_sql(bool sync) {
   std::string updates;
   for (std::size_t i = 0; i < k_item_columns.size(); ++i) {
@@ -196,8 +195,8 @@ bool is_hidden(const PageWrite& page, const ItemValues& fields) {
 // Binds a row's fields. bound: the texts the row's parameters hold (a data() of nullptr: not
 // bound since the statement was fetched). A parameter keeps its value through sqlite3_reset, and
 // the text it points to (the page's document) lives until the page is written, so a field equal
-// to the one its parameter already holds is not bound again: codes, "39", blanks (measured with
-// callgrind: a third fewer instructions spent binding).
+// to the one its parameter already holds is not bound again: codes, "39", blanks (most of a
+// row's binding work; docs/performance.md, "Store").
 void bind_fields(sqlite3_stmt* stmt, int row, const ItemValues& values, ItemValues& bound) {
   for (std::size_t i = 0; i < k_item_columns.size(); ++i) {
     const int index = row_param(row, static_cast<int>(i));

@@ -33,7 +33,8 @@ struct RunRecord {
   std::string options;      // JSON of what the run needs to be resumed (page size, since …)
 };
 
-// One finished page of one scope ("area:1", "national", "sync:20261124:area:1" …).
+// One finished page of one scope: "area:1" or "national" for a listing, "since:20261124:national"
+// for a day of an increment (collect/plan.cpp names them).
 struct PageCheckpoint {
   std::string scope;
   int page_size = 0;
