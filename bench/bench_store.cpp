@@ -10,7 +10,7 @@
 #include "bench_support.hpp"
 #include "kto/api/regions.hpp"
 #include "kto/api/tour_api.hpp"
-#include "kto/store/database.hpp"
+#include "kto/store/store.hpp"
 #include "kto/util/clock.hpp"
 #include "kto/util/time.hpp"
 
@@ -54,11 +54,11 @@ kto::store::PageWrite page_write(const kto::api::Page& page, std::int64_t run_id
 
 struct Store {
   kto::bench::ScratchDir dir;
-  std::unique_ptr<kto::store::Database> db;
+  std::unique_ptr<kto::store::Store> db;
   std::int64_t run_id = 0;
 
   Store() {
-    auto opened = kto::store::Database::open(dir.path() / "restaurants.db");
+    auto opened = kto::store::open_store((dir.path() / "restaurants.db").string());
     if (!opened) throw std::runtime_error(opened.error().message);
     db = std::move(*opened);
     kto::store::RunRecord run;

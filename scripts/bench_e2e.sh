@@ -132,7 +132,7 @@ run_collector() {
 }
 
 # store_floor SRC_DB PREFIX: SQLite alone storing the rows SRC_DB holds, with its schema, its page
-# size and the collector's other pragmas (the cache: Database::k_cache_kib), 3,000 rows a
+# size and the collector's other pragmas (the cache: SqliteStore::k_cache_kib), 3,000 rows a
 # transaction (the collector commits ~3 pages at a time at latency 0), by the sqlite3 shell
 # copying from an attached file: no HTTP, no JSON, no binding. PREFIX.time as timed's.
 store_floor() {

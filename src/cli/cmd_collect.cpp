@@ -13,7 +13,7 @@
 #include "kto/cli/metrics.hpp"
 #include "kto/collect/collector.hpp"
 #include "kto/collect/increment.hpp"
-#include "kto/store/database.hpp"
+#include "kto/store/store.hpp"
 #include "kto/util/files.hpp"
 #include "kto/util/secrets.hpp"
 #include "kto/util/status_line.hpp"
@@ -97,7 +97,7 @@ constexpr auto k_with_codes = collect::ScopeStyle::mode_and_codes;
 // scope: a resumed run keeps its own window (a full run's covers any day's changes).
 Result<std::optional<store::RunRecord>> run_to_resume(const CollectArgs& args,
                                                       const collect::CollectOptions& options,
-                                                      store::Database& db) {
+                                                      store::Store& db) {
   if (!options.resume) return std::optional<store::RunRecord>{};
   auto unfinished = db.latest_resumable_run();
   if (!unfinished) return unfinished.error();
@@ -138,32 +138,9 @@ void log_start(const collect::CollectOptions& options,
                options.since ? " 변경분 (--since " + *options.since + ")" : std::string());
 }
 
-Result<util::FileLock> take_run_lock(const std::filesystem::path& db_path, bool wait,
-                                     const util::Clock& clock) {
-  auto lock_path = db_path.string() + ".lock";
-  auto lock = util::FileLock::try_acquire(lock_path);
-  if (!lock) return lock.error();
-  if (!*lock) {
-    std::string holder = util::FileLock::read_note(lock_path);
-    if (!wait)
-      return make_error("다른 collector 실행이 잠금을 쥐고 있습니다 (" +
-                            (holder.empty() ? std::string("누가 쥐었는지 모름") : holder) +
-                            "): 끝날 때까지 기다리거나 --wait를 주세요",
-                        ExitCode::locked);
-    spdlog::info("⏳ 다른 수집이 진행 중입니다 ({}): 끝날 때까지 기다립니다", holder);
-    auto blocking = util::FileLock::acquire(lock_path);
-    if (!blocking) return blocking.error();
-    *lock = std::move(*blocking);
-  }
-  util::FileLock held = std::move(**lock);
-  held.write_note("pid " + std::to_string(::getpid()) + ", " +
-                  util::format_human_kst(clock.now()) + " KST 시작");
-  return held;
-}
-
 // --since last becomes the day of the last successful run; the first night, with none yet, the
 // run collects fully instead. An increment without an asked scope covers what the database holds.
-Result<void> resolve_since(collect::CollectOptions& options, store::Database& db) {
+Result<void> resolve_since(collect::CollectOptions& options, store::Store& db) {
   if (!options.since) return {};
   if (options.resume) {
     // `--resume --since last` (the nightly idiom): a run to resume brings its own saved options,
@@ -270,10 +247,14 @@ int run_collect(const GlobalOptions& global, CollectArgs args) {
 
   auto ctx = make_context(global, LogKind::collector, true);
   if (!ctx) return fail(ctx.error());
-  auto lock = take_run_lock(ctx->settings.db_path, args.wait, *ctx->clock);
-  if (!lock) return fail(lock.error());
-  auto db = store::Database::open(ctx->settings.db_path);
+  // Declared before the store: the lock is let go only once the store is closed.
+  std::unique_ptr<store::RunLock> lock;
+  auto db = store::open_store(ctx->settings.db_path.string());
   if (!db) return fail(db.error());
+  auto locked = (*db)->lock_run(args.wait, "pid " + std::to_string(::getpid()) + ", " +
+                                               util::format_human_kst(ctx->clock->now()) + " KST 시작");
+  if (!locked) return fail(locked.error());
+  lock = std::move(*locked);
   auto resumed = run_to_resume(args, *options, **db);
   if (!resumed) return fail(resumed.error());
   if (auto ok = resolve_since(*options, **db); !ok) return fail(ok.error());
@@ -289,7 +270,7 @@ int run_collect(const GlobalOptions& global, CollectArgs args) {
   log_start(*options, *resumed);
   auto report = collector.run(*options, g_stop);
   if (progress) util::terminal_status_line().clear();
-  if (report.status == "interrupted")
+  if (report.status == store::RunStatus::interrupted)
     report.exit_code = g_signal.load() == SIGTERM ? ExitCode::sigterm : ExitCode::sigint;
   if (auto saved = ctx->pool->save(); !saved) spdlog::warn("⚠️ {}", saved.error().message);
 
@@ -302,13 +283,13 @@ int run_collect(const GlobalOptions& global, CollectArgs args) {
     std::cout << render_collect_summary(report) << std::flush;
   // A failed run (the disk, the database, a refused request) says why in one line on stderr and in
   // the log, with --json too: the report's errors are not where cron's mail looks.
-  if (report.status == "failed")
+  if (report.status == store::RunStatus::failed)
     spdlog::error("❌ 수집 실패: {} - 원인을 해결한 뒤 'collector collect --resume'으로 이어서 "
                   "수집하세요",
                   report.errors.empty() ? std::string("알 수 없는 오류") : report.errors.front());
-  spdlog::info("🏁 수집 종료: {} (API 호출 {}회, 레코드 {}건)", report.status, report.api_calls,
+  spdlog::info("🏁 수집 종료: {} (API 호출 {}회, 레코드 {}건)", store::to_string(report.status), report.api_calls,
                report.records);
-  if (report.status == "no_keys")
+  if (report.status == store::RunStatus::no_keys)
     std::cerr << "collector: "
               << (report.no_key_message.empty() ? std::string("사용 가능한 KTO API 키가 없습니다")
                                                 : util::redact(report.no_key_message))

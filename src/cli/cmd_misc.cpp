@@ -5,7 +5,7 @@
 
 #include "kto/cli/commands.hpp"
 #include "kto/cli/reports.hpp"
-#include "kto/store/database.hpp"
+#include "kto/store/store.hpp"
 #include "kto/util/files.hpp"
 #include "operator_commands.hpp"
 
@@ -17,7 +17,7 @@ namespace {
 // read it as part of the first column name.
 constexpr std::string_view k_utf8_bom = "\xEF\xBB\xBF";
 
-Result<long long> export_rows(store::Database& db, const ExportArgs& args, std::ostream& out) {
+Result<long long> export_rows(store::Store& db, const ExportArgs& args, std::ostream& out) {
   if (args.format == "jsonl") return db.export_jsonl(out);
   if (args.bom) out << k_utf8_bom;
   return db.export_csv(out);
@@ -25,7 +25,7 @@ Result<long long> export_rows(store::Database& db, const ExportArgs& args, std::
 
 // Streams the rows into the output; a regular file is replaced only when every row is written.
 // A failed write names the output and the reason (the disk is full) rather than the export.
-Result<long long> export_to(store::Database& db, const ExportArgs& args) {
+Result<long long> export_to(store::Store& db, const ExportArgs& args) {
   auto output = util::OutputFile::open(args.out.empty() ? std::string("-") : args.out);
   if (!output) return output.error();
   auto rows = export_rows(db, args, output->stream());
@@ -56,13 +56,7 @@ int run_export(const GlobalOptions& global, const ExportArgs& args) {
                                   ExitCode::usage));
   auto settings = load_settings(global);
   if (!settings) return print_error(settings.error());
-  const auto& path = settings->db_path;
-  // Database::open creates a missing file; an export must not leave an empty database behind.
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec))
-    return print_error(make_error(
-        path.string() + "에 데이터베이스가 없습니다: 먼저 수집을 하세요", ExitCode::usage));
-  auto db = store::Database::open(path);
+  auto db = store::open_store(settings->db_path.string(), store::OpenMode::existing);
   if (!db) return print_error(db.error());
   auto rows = export_to(**db, args);
   if (!rows) return print_error(rows.error());

@@ -12,10 +12,15 @@ namespace {
 
 constexpr std::size_t k_errors_shown = 5;
 
-const char* status_symbol(const std::string& status) {
-  if (status == "success") return "✅";
-  if (status == "partial") return "⚠️";
-  if (status == "interrupted") return "⏹️";
+const char* status_symbol(store::RunStatus status) {
+  switch (status) {
+    case store::RunStatus::success: return "✅";
+    case store::RunStatus::partial: return "⚠️";
+    case store::RunStatus::interrupted: return "⏹️";
+    case store::RunStatus::running:
+    case store::RunStatus::no_keys:
+    case store::RunStatus::failed: return "❌";
+  }
   return "❌";
 }
 
@@ -106,7 +111,7 @@ std::string render_collect_summary(const collect::CollectReport& r) {
     if (r.errors.size() > k_errors_shown)
       o << "  ... 외 " << r.errors.size() - k_errors_shown << "건\n";
   }
-  if (r.status != "success" && r.status != "failed")
+  if (r.status != store::RunStatus::success && r.status != store::RunStatus::failed)
     o << "💡 'collector collect --resume'으로 이어서 수집할 수 있습니다.\n";
   o << rule << "\n";
   return util::redact(o.str());
@@ -132,7 +137,7 @@ nlohmann::json collect_json(const collect::CollectReport& r) {
   nlohmann::json errors = nlohmann::json::array();
   for (const auto& e : r.errors) errors.push_back(util::redact(e));
   return {{"run_id", r.run_id},
-          {"status", r.status},
+          {"status", store::to_string(r.status)},
           {"mode", collect::to_string(r.options.mode)},
           {"regions", collect::area_codes_for(r.options)},
           {"since", r.options.since ? nlohmann::json(*r.options.since) : nlohmann::json(nullptr)},

@@ -16,8 +16,6 @@ namespace kto::cli {
 namespace {
 
 constexpr const char* k_last_success = "kto_run_last_success_timestamp_seconds";
-constexpr std::array<const char*, 5> k_statuses = {"success", "partial", "no_keys", "interrupted",
-                                                   "failed"};
 
 // Label values escape backslash, double quote and newline (the exposition format's rules).
 std::string label_value(std::string_view text) {
@@ -95,13 +93,13 @@ void run_metrics(std::string& out, const collect::CollectReport& report, const u
   gauge(out, "kto_run_api_calls", "HTTP calls made by the last run.",
         static_cast<double>(report.api_calls));
   header(out, "kto_run_status", "gauge", "1 for the last run's status, 0 for the others.");
-  for (const char* status : k_statuses)
-    out += fmt::format("kto_run_status{{status=\"{}\"}} {}\n", status,
+  for (store::RunStatus status : store::k_finished_run_statuses)
+    out += fmt::format("kto_run_status{{status=\"{}\"}} {}\n", store::to_string(status),
                        report.status == status ? 1 : 0);
   gauge(out, "kto_run_exit_code", "Exit code of the last run (docs/contracts.md).",
         static_cast<double>(static_cast<int>(report.exit_code)));
   std::optional<std::string> last_success = previous_success;
-  if (report.status == "success") {
+  if (report.status == store::RunStatus::success) {
     auto now = std::chrono::duration_cast<std::chrono::seconds>(clock.now().time_since_epoch());
     last_success = std::to_string(now.count());
   }

@@ -20,7 +20,7 @@ int default_concurrency(keys::KeyPool& pool, const std::string& operation) {
 
 }  // namespace
 
-Collector::Collector(api::TourApiClient& client, store::Database& db, keys::KeyPool& pool,
+Collector::Collector(api::TourApiClient& client, store::Store& db, keys::KeyPool& pool,
                      const util::Clock& clock)
     : m_client(client), m_db(db), m_pool(pool), m_clock(clock) {}
 
@@ -76,19 +76,19 @@ CollectReport Collector::run(const CollectOptions& requested, const std::atomic<
 
 void settle_status(CollectReport& report, const RunFlags& flags) {
   if (flags.interrupted) {
-    report.status = "interrupted";
+    report.status = store::RunStatus::interrupted;
     report.exit_code = ExitCode::sigint;  // the CLI refines it to 143 for SIGTERM
   } else if (flags.fatal) {
-    report.status = "failed";
+    report.status = store::RunStatus::failed;
     report.exit_code = ExitCode::failure;
   } else if (flags.no_keys) {
-    report.status = "no_keys";
+    report.status = store::RunStatus::no_keys;
     report.exit_code = ExitCode::no_keys;
   } else if (!flags.complete || flags.service_failed) {
-    report.status = "partial";
+    report.status = store::RunStatus::partial;
     report.exit_code = ExitCode::partial;
   } else {
-    report.status = "success";
+    report.status = store::RunStatus::success;
     report.exit_code = ExitCode::ok;
   }
 }

@@ -37,7 +37,7 @@ std::string scope_text_of(std::string_view mode, bool all, const std::vector<int
 
 }  // namespace
 
-Result<std::vector<int>> held_area_codes(store::Database& db) {
+Result<std::vector<int>> held_area_codes(store::Store& db) {
   std::set<int> codes;
   auto counts = db.count_by_area();
   if (!counts) return counts.error();
@@ -56,7 +56,7 @@ Result<std::vector<int>> held_area_codes(store::Database& db) {
   return out;
 }
 
-Result<void> resolve_increment_scope(CollectOptions& options, store::Database& db) {
+Result<void> resolve_increment_scope(CollectOptions& options, store::Store& db) {
   if (!options.since || options.scope_source != ScopeSource::default_mode) return {};
   auto held = held_area_codes(db);
   if (!held) return held.error();

@@ -10,7 +10,7 @@
 
 #include "kto/api/client.hpp"
 #include "kto/collect/collector.hpp"
-#include "kto/store/database.hpp"
+#include "kto/store/store.hpp"
 #include "kto/util/clock.hpp"
 #include "pipeline.hpp"
 #include "scope_state.hpp"
@@ -21,7 +21,7 @@ namespace kto::collect::detail {
 // checkpoints of the job's earlier attempts.
 struct ListingJob {
   api::TourApiClient& client;
-  store::Database& db;
+  store::Store& db;
   const util::Clock& clock;
   CollectReport& report;
   RunFlags& flags;

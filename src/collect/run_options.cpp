@@ -34,7 +34,7 @@ std::optional<Restored> options_from_json(const std::string& text, const Collect
   return r;
 }
 
-Result<PreparedRun> resume(store::Database& db, const store::RunRecord& run,
+Result<PreparedRun> resume(store::Store& db, const store::RunRecord& run,
                            const CollectOptions& requested, CollectReport& report) {
   auto restored = options_from_json(run.options, requested);
   if (!restored)
@@ -79,7 +79,7 @@ std::string options_to_json(const CollectOptions& options, const std::vector<std
   return j.dump();
 }
 
-Result<PreparedRun> prepare_run(store::Database& db, const CollectOptions& requested,
+Result<PreparedRun> prepare_run(store::Store& db, const CollectOptions& requested,
                                 CollectReport& report, const util::Clock& clock) {
   if (requested.resume) {
     auto latest = db.latest_resumable_run();
@@ -97,7 +97,7 @@ Result<PreparedRun> prepare_run(store::Database& db, const CollectOptions& reque
   run.started_at = report.started_at;
   run.mode = to_string(requested.mode);
   run.regions = regions_text(area_codes_for(requested));
-  run.status = "running";
+  run.status = store::RunStatus::running;
   run.options = options_to_json(requested, prepared.days);
   auto id = db.begin_run(run);
   if (!id) return id.error();
@@ -105,7 +105,7 @@ Result<PreparedRun> prepare_run(store::Database& db, const CollectOptions& reque
   return prepared;
 }
 
-void finish_run(store::Database& db, CollectReport& report, const RunFlags& flags,
+void finish_run(store::Store& db, CollectReport& report, const RunFlags& flags,
                 const util::Clock& clock) {
   settle_status(report, flags);
   if (report.options.mode == Mode::all && !report.options.since && report.run_id != 0) {
@@ -138,7 +138,7 @@ void finish_run(store::Database& db, CollectReport& report, const RunFlags& flag
   run.records = report.records;
   if (auto ok = db.update_run(run); !ok) {
     report.errors.push_back(ok.error().message);
-    report.status = "failed";
+    report.status = store::RunStatus::failed;
     report.exit_code = ExitCode::failure;
   }
 }

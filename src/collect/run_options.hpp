@@ -14,9 +14,9 @@ struct PreparedRun {
 
 // A new run, or with options.resume the newest unfinished one (its own options win, so the
 // resumed job asks for exactly the pages it planned).
-Result<PreparedRun> prepare_run(store::Database& db, const CollectOptions& requested,
+Result<PreparedRun> prepare_run(store::Store& db, const CollectOptions& requested,
                                 CollectReport& report, const util::Clock& clock);
-void finish_run(store::Database& db, CollectReport& report, const RunFlags& flags,
+void finish_run(store::Store& db, CollectReport& report, const RunFlags& flags,
                 const util::Clock& clock);
 
 std::string options_to_json(const CollectOptions& options, const std::vector<std::string>& days);

@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "kto/store/database.hpp"
+#include "sqlite_store.hpp"
 #include "sqlite_util.hpp"
 
 namespace kto::store {
@@ -57,7 +57,7 @@ std::vector<int> exported_columns(sqlite3_stmt* stmt) {
 
 }  // namespace
 
-Result<long long> Database::count_restaurants() {
+Result<long long> SqliteStore::count_restaurants() {
   static const std::string sql = "SELECT COUNT(*) FROM restaurants";
   auto stmt = statement(sql);
   if (!stmt) return stmt.error();
@@ -67,7 +67,7 @@ Result<long long> Database::count_restaurants() {
   return static_cast<long long>(sqlite3_column_int64(*stmt, 0));
 }
 
-Result<long long> Database::count_visible() {
+Result<long long> SqliteStore::count_visible() {
   static const std::string sql = "SELECT COUNT(*) FROM restaurants WHERE hidden = 0";
   auto stmt = statement(sql);
   if (!stmt) return stmt.error();
@@ -77,7 +77,7 @@ Result<long long> Database::count_visible() {
   return static_cast<long long>(sqlite3_column_int64(*stmt, 0));
 }
 
-Result<std::map<int, long long>> Database::count_by_area() {
+Result<std::map<int, long long>> SqliteStore::count_by_area() {
   static const std::string sql =
       "SELECT area_code, COUNT(*) FROM restaurants GROUP BY area_code ORDER BY area_code";
   auto stmt = statement(sql);
@@ -130,7 +130,7 @@ int stream_jsonl(sqlite3_stmt* stmt, std::ostream& out, long long& rows) {
 
 }  // namespace
 
-Result<long long> Database::export_rows(std::ostream& out, bool csv) {
+Result<long long> SqliteStore::export_rows(std::ostream& out, bool csv) {
   static const std::string sql = "SELECT * FROM restaurants ORDER BY contentid";
   const std::string format = csv ? "CSV" : "JSONL";
   auto stmt = statement(sql);
@@ -149,8 +149,8 @@ Result<long long> Database::export_rows(std::ostream& out, bool csv) {
   return rows;
 }
 
-Result<long long> Database::export_csv(std::ostream& out) { return export_rows(out, true); }
+Result<long long> SqliteStore::export_csv(std::ostream& out) { return export_rows(out, true); }
 
-Result<long long> Database::export_jsonl(std::ostream& out) { return export_rows(out, false); }
+Result<long long> SqliteStore::export_jsonl(std::ostream& out) { return export_rows(out, false); }
 
 }  // namespace kto::store

@@ -3,7 +3,7 @@
 #include <array>
 #include <string>
 
-#include "kto/store/database.hpp"
+#include "sqlite_store.hpp"
 #include "sqlite_util.hpp"
 
 namespace kto::store {
@@ -79,7 +79,7 @@ CREATE TABLE run_pages (
 constexpr std::array k_migrations{
     Migration{1, k_schema_v1},
 };
-static_assert(k_migrations.back().version == Database::k_schema_version,
+static_assert(k_migrations.back().version == SqliteStore::k_schema_version,
               "k_schema_version must name the last migration");
 
 // 0 when the file has no schema_version table yet (a new, empty file).
@@ -131,9 +131,9 @@ Result<void> check_is_ours(sqlite3* db, const std::filesystem::path& file) {
   return {};
 }
 
-Result<int> Database::schema_version() { return read_version(m_db, m_path); }
+Result<int> SqliteStore::schema_version() { return read_version(m_db, m_path); }
 
-Result<void> Database::migrate() {
+Result<void> SqliteStore::migrate() {
   auto current = read_version(m_db, m_path);
   if (!current) return current.error();
   if (*current > k_schema_version)

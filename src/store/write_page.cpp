@@ -10,7 +10,7 @@
 #include <optional>
 #include <string_view>
 
-#include "kto/store/database.hpp"
+#include "sqlite_store.hpp"
 #include "sqlite_util.hpp"
 
 namespace kto::store {
@@ -46,8 +46,8 @@ static_assert(k_item_columns[k_contentid].key == "contentid");
 static_assert(k_item_columns[k_showflag].key == "showflag");
 
 // Rows one insert statement takes. Running a statement has a fixed cost (its three cursors made
-// and freed, its halt, the reset) that one-row statements paid for every row: measured with
-// callgrind, 32 rows a statement cut the store's instructions by an eighth.
+// and freed, its halt, the reset) that one-row statements pay for every row (docs/performance.md,
+// "Store").
 constexpr int k_rows_per_statement = 32;
 // ?1 is the time (first_seen_at and last_seen_at); a row's parameters follow, k_params_per_row
 // each: its fields (in k_item_columns order), area_code, raw_json, hidden.
@@ -84,8 +84,8 @@ std::string columns_and_values(int rows) {
 // New rows, many at once. OR FAIL: a contentid already stored stops the statement there and keeps
 // the rows before it (the caller upserts the rest one by one), and, unlike the default ABORT, it
 // needs no statement journal: with ABORT (or an upsert clause, whose update may abort) SQLite
-// copies every page a many-row statement touches before it writes it (measured: 8 times the
-// writes of the whole run).
+// copies every page a many-row statement touches before it writes it, which multiplies the
+// writes of a run (docs/performance.md, "Store").
 std::string build_insert_sql(int rows) { return "INSERT OR FAIL INTO " + columns_and_values(rows); }
 
 // Whether the upsert's DO UPDATE changes what a stored row says (its fields, province or hidden
@@ -120,8 +120,7 @@ std::string changed_condition(bool sync) {
 
 // One row, new or stored. sync: the statement for sync-list pages, where a hidden item must not
 // erase what the row knew. A listing page never hides (hidden is always 0), so its statement skips
-// those CASEs: the nightly run rewrites every row, and 26 fewer expressions a row is a measurable
-// share of it.
+// those CASEs: the nightly run rewrites every row, and each row spares their evaluation.
 std::string build_upsert_sql(bool sync) {
   std::string updates;
   for (std::size_t i = 0; i < k_item_columns.size(); ++i) {
@@ -196,8 +195,8 @@ bool is_hidden(const PageWrite& page, const ItemValues& fields) {
 // Binds a row's fields. bound: the texts the row's parameters hold (a data() of nullptr: not
 // bound since the statement was fetched). A parameter keeps its value through sqlite3_reset, and
 // the text it points to (the page's document) lives until the page is written, so a field equal
-// to the one its parameter already holds is not bound again: codes, "39", blanks (measured with
-// callgrind: a third fewer instructions spent binding).
+// to the one its parameter already holds is not bound again: codes, "39", blanks (most of a
+// row's binding work; docs/performance.md, "Store").
 void bind_fields(sqlite3_stmt* stmt, int row, const ItemValues& values, ItemValues& bound) {
   for (std::size_t i = 0; i < k_item_columns.size(); ++i) {
     const int index = row_param(row, static_cast<int>(i));
@@ -215,13 +214,152 @@ void bind_fields(sqlite3_stmt* stmt, int row, const ItemValues& values, ItemValu
 
 }  // namespace
 
-Result<UpsertStats> Database::write_page(const PageWrite& page) {
+// Writes one page's rows: new rows many to a statement while they keep being new, stored rows
+// (and the rest of a page once one of its rows was stored) one at a time. The state below was
+// once ten locals shared by two lambdas; it lives on the writer's stack as before, so a page
+// costs no allocation beyond the rows' minified raw_json.
+class PageUpsert {
+ public:
+  PageUpsert(SqliteStore& store, const PageWrite& page, std::int64_t max_rowid)
+      : m_store(store), m_page(page), m_max_rowid(max_rowid) {}
+
+  Result<UpsertStats> run() {
+    std::size_t waiting = 0;
+    for (const StoredItem& stored : m_page.items) {
+      read_fields(stored.item, m_values[waiting]);
+      if (m_values[waiting][k_contentid].empty()) {
+        ++m_stats.skipped;  // nothing to key it by
+        continue;
+      }
+      m_items[waiting++] = &stored;
+      if (waiting == k_rows_per_statement) {
+        if (auto ok = flush(waiting); !ok) return ok.error();
+        waiting = 0;
+      }
+    }
+    if (auto ok = flush(waiting); !ok) return ok.error();
+    return m_stats;
+  }
+
+ private:
+  // The two statements, prepared once and reset between runs (not unbound: every parameter is
+  // bound again); reset and unbound when the page is done.
+  enum Kind : std::size_t { one_row, many_rows };
+
+  // Writes the waiting rows 0 … waiting - 1, counting each as inserted, updated (its content
+  // changed) or unchanged, and as hidden.
+  Result<void> flush(std::size_t waiting) {
+    std::size_t first = 0;
+    for (std::size_t r = first; r < waiting; ++r)
+      if (is_hidden(m_page, m_values[r])) ++m_stats.hidden;
+    if (m_rows_are_new && waiting - first == k_rows_per_statement) {
+      auto inserted = write_rows(many_rows, first, waiting - first);
+      if (!inserted) return inserted.error();
+      m_stats.inserted += *inserted;
+      first += static_cast<std::size_t>(*inserted);
+      if (first == waiting) return {};
+      m_rows_are_new = false;  // the rest of the page, from the stored row on, one by one
+    }
+    for (std::size_t r = first; r < waiting; ++r) {
+      const long long changed_before = m_store.m_changed_rows;
+      auto inserted = write_rows(one_row, r, 1);
+      if (!inserted) return inserted.error();
+      if (*inserted != 0) ++m_stats.inserted;
+      else ++(m_store.m_changed_rows != changed_before ? m_stats.updated : m_stats.unchanged);
+    }
+    return {};
+  }
+
+  // Prepares the statement of kind at its first use in the page, with the page's time bound.
+  Result<void> prepare(Kind kind) {
+    static const std::string insert_many = build_insert_sql(k_rows_per_statement);
+    static const std::string list_upsert = build_upsert_sql(false);
+    static const std::string sync_upsert = build_upsert_sql(true);
+    const std::string& sql =
+        kind == many_rows ? insert_many : m_page.from_sync_list ? sync_upsert : list_upsert;
+    auto stmt = m_store.statement(sql);
+    if (!stmt) return stmt.error();
+    m_prepared[kind] = *stmt;
+    m_guards[kind].emplace(*stmt);
+    bind_view(*stmt, 1, m_page.now);  // kept through resets
+    return {};
+  }
+
+  // Binds waiting row `index` as the statement's row `row`.
+  void bind_row(sqlite3_stmt* stmt, Kind kind, std::size_t row, std::size_t index) {
+    const int r = static_cast<int>(row);
+    const ItemValues& fields = m_values[index];
+    const StoredItem& stored = *m_items[index];
+    bind_fields(stmt, r, fields, m_bound[kind][row]);
+    // raw_json is the item's own text; a pretty-printed answer is stored without its indentation.
+    std::string_view raw_text = stored.item.raw();
+    if (!stored.item.compact()) {
+      std::string& raw = m_minified[index];
+      raw.clear();
+      util::json_minify(raw_text, raw);
+      raw_text = raw;
+    }
+    bind_int(stmt, row_param(r, k_param_area_code), stored.area_code);
+    bind_view(stmt, row_param(r, k_param_raw_json), raw_text);
+    bind_int(stmt, row_param(r, k_param_hidden), is_hidden(m_page, fields) ? 1 : 0);
+  }
+
+  // Binds the waiting rows first … first + rows - 1 and steps. Returns the rows inserted: all of
+  // them, or for many rows the ones before a contentid already stored (SQLITE_CONSTRAINT, which
+  // stopped the statement there).
+  Result<int> write_rows(Kind kind, std::size_t first, std::size_t rows) {
+    if (m_prepared[kind] == nullptr) {
+      if (auto ok = prepare(kind); !ok) return ok.error();
+    } else {
+      sqlite3_reset(m_prepared[kind]);
+    }
+    sqlite3_stmt* const stmt = m_prepared[kind];
+    for (std::size_t r = 0; r < rows; ++r) bind_row(stmt, kind, r, first + r);
+    // An insert sets the last rowid; the DO UPDATE of an upsert leaves it alone, so a 0 left in
+    // place means that no row was new.
+    sqlite3_set_last_insert_rowid(m_store.m_db, 0);
+    const int rc = sqlite3_step(stmt);
+    // Extended result codes are on (open()): the conflict names its constraint.
+    const bool stopped_at_stored_row =
+        kind == many_rows && (rc == SQLITE_CONSTRAINT_PRIMARYKEY || rc == SQLITE_CONSTRAINT_UNIQUE);
+    if (rc != SQLITE_DONE && !stopped_at_stored_row) {
+      const std::string from(m_values[first][k_contentid]);
+      const std::string to(m_values[first + rows - 1][k_contentid]);
+      return m_store.error(rc, rows == 1 ? "항목 " + from + " 저장 중" : "항목 " + from + "~" + to + " 저장 중");
+    }
+    const std::int64_t last = sqlite3_last_insert_rowid(m_store.m_db);
+    if (last == 0) return 0;
+    const auto inserted = static_cast<int>(last - m_max_rowid);
+    m_max_rowid = last;
+    return inserted;
+  }
+
+  SqliteStore& m_store;
+  const PageWrite& m_page;
+  // Rowids of this table are given in order (the largest so far plus one), so the rows a
+  // statement inserted are its last insert's rowid minus the largest before it.
+  std::int64_t m_max_rowid;
+  // The rows waiting for a statement: their fields (views into the page's document), their items
+  // and, for a pretty-printed answer, their raw_json without its indentation.
+  std::array<ItemValues, k_rows_per_statement> m_values;
+  std::array<const StoredItem*, k_rows_per_statement> m_items{};
+  std::array<std::string, k_rows_per_statement> m_minified;
+  UpsertStats m_stats;
+  std::array<sqlite3_stmt*, 2> m_prepared{};
+  std::array<std::optional<StmtGuard>, 2> m_guards;
+  std::array<std::array<ItemValues, k_rows_per_statement>, 2> m_bound{};  // see bind_fields
+  // A page's rows are new on a first run and stored on every later one: once a contentid of the
+  // page turned out to be stored, its other rows go one at a time.
+  bool m_rows_are_new = true;
+};
+
+Result<UpsertStats> SqliteStore::write_page(const PageWrite& page) {
   auto stats = write_pages({&page, 1});
   if (!stats) return stats.error();
   return stats->front();
 }
 
-Result<std::vector<UpsertStats>> Database::write_pages(std::span<const PageWrite> pages) {
+Result<std::vector<UpsertStats>> SqliteStore::write_pages(std::span<const PageWrite> pages) {
   if (auto ok = exec("BEGIN IMMEDIATE", "페이지 저장 시작 중"); !ok) return ok.error();
   std::vector<UpsertStats> all;
   all.reserve(pages.size());
@@ -241,9 +379,7 @@ Result<std::vector<UpsertStats>> Database::write_pages(std::span<const PageWrite
   return all;
 }
 
-Result<UpsertStats> Database::upsert_items(const PageWrite& page) {
-  // Rowids of this table are given in order (the largest so far plus one), so the rows a
-  // statement inserted are its last insert's rowid minus the largest before it.
+Result<UpsertStats> SqliteStore::upsert_items(const PageWrite& page) {
   auto largest = statement("SELECT COALESCE(MAX(rowid), 0) FROM restaurants");
   if (!largest) return largest.error();
   std::int64_t max_rowid = 0;
@@ -253,121 +389,11 @@ Result<UpsertStats> Database::upsert_items(const PageWrite& page) {
     if (rc != SQLITE_ROW) return error(rc, "페이지 저장 중");
     max_rowid = sqlite3_column_int64(*largest, 0);
   }
-
-  static const std::string insert_many = build_insert_sql(k_rows_per_statement);
-  static const std::string list_upsert = build_upsert_sql(false);
-  static const std::string sync_upsert = build_upsert_sql(true);
-  // The rows waiting for a statement: their fields (views into the page's document), their items
-  // and, for a pretty-printed answer, their raw_json without its indentation.
-  std::array<ItemValues, k_rows_per_statement> values;
-  std::array<const StoredItem*, k_rows_per_statement> items{};
-  std::array<std::string, k_rows_per_statement> minified;
-  UpsertStats stats;
-
-  // The two statements, prepared once and reset between runs (not unbound: every parameter is
-  // bound again); reset and unbound when the page is done.
-  enum Kind : std::size_t { one_row, many_rows };
-  std::array<sqlite3_stmt*, 2> prepared{};
-  std::array<std::optional<StmtGuard>, 2> guards;
-  std::array<std::array<ItemValues, k_rows_per_statement>, 2> bound{};  // see bind_fields
-  // A page's rows are new on a first run and stored on every later one: once a contentid of the
-  // page turned out to be stored, its other rows go one at a time.
-  bool rows_are_new = true;
-
-  // Binds the waiting rows first … first + rows - 1 and steps. Returns the rows inserted: all of
-  // them, or for many rows the ones before a contentid already stored (SQLITE_CONSTRAINT, which
-  // stopped the statement there).
-  auto write_rows = [&](Kind kind, std::size_t first, std::size_t rows) -> Result<int> {
-    if (prepared[kind] == nullptr) {
-      const std::string& sql =
-          kind == many_rows ? insert_many : page.from_sync_list ? sync_upsert : list_upsert;
-      auto stmt = statement(sql);
-      if (!stmt) return stmt.error();
-      prepared[kind] = *stmt;
-      guards[kind].emplace(*stmt);
-      bind_view(*stmt, 1, page.now);  // kept through resets
-    } else {
-      sqlite3_reset(prepared[kind]);
-    }
-    sqlite3_stmt* const stmt = prepared[kind];
-    for (std::size_t r = 0; r < rows; ++r) {
-      const int row = static_cast<int>(r);
-      const ItemValues& fields = values[first + r];
-      const StoredItem& stored = *items[first + r];
-      bind_fields(stmt, row, fields, bound[kind][r]);
-      const bool hidden = is_hidden(page, fields);
-      // raw_json is the item's own text; a pretty-printed answer is stored without its indentation.
-      std::string_view raw_text = stored.item.raw();
-      if (!stored.item.compact()) {
-        std::string& raw = minified[first + r];
-        raw.clear();
-        util::json_minify(raw_text, raw);
-        raw_text = raw;
-      }
-      bind_int(stmt, row_param(row, k_param_area_code), stored.area_code);
-      bind_view(stmt, row_param(row, k_param_raw_json), raw_text);
-      bind_int(stmt, row_param(row, k_param_hidden), hidden ? 1 : 0);
-    }
-    // An insert sets the last rowid; the DO UPDATE of an upsert leaves it alone, so a 0 left in
-    // place means that no row was new.
-    sqlite3_set_last_insert_rowid(m_db, 0);
-    const int rc = sqlite3_step(stmt);
-    // Extended result codes are on (open()): the conflict names its constraint.
-    const bool stopped_at_stored_row =
-        kind == many_rows && (rc == SQLITE_CONSTRAINT_PRIMARYKEY || rc == SQLITE_CONSTRAINT_UNIQUE);
-    if (rc != SQLITE_DONE && !stopped_at_stored_row) {
-      const std::string from(values[first][k_contentid]);
-      const std::string to(values[first + rows - 1][k_contentid]);
-      return error(rc, rows == 1 ? "항목 " + from + " 저장 중" : "항목 " + from + "~" + to + " 저장 중");
-    }
-    const std::int64_t last = sqlite3_last_insert_rowid(m_db);
-    if (last == 0) return 0;
-    const auto inserted = static_cast<int>(last - max_rowid);
-    max_rowid = last;
-    return inserted;
-  };
-
-  // Writes the waiting rows first … waiting - 1, counting each as inserted, updated (its content
-  // changed) or unchanged, and as hidden.
-  auto flush = [&](std::size_t first, std::size_t waiting) -> Result<void> {
-    for (std::size_t r = first; r < waiting; ++r)
-      if (is_hidden(page, values[r])) ++stats.hidden;
-    if (rows_are_new && waiting - first == k_rows_per_statement) {
-      auto inserted = write_rows(many_rows, first, waiting - first);
-      if (!inserted) return inserted.error();
-      stats.inserted += *inserted;
-      first += static_cast<std::size_t>(*inserted);
-      if (first == waiting) return {};
-      rows_are_new = false;  // the rest of the page, from the stored row on, one by one
-    }
-    for (std::size_t r = first; r < waiting; ++r) {
-      const long long changed_before = m_changed_rows;
-      auto inserted = write_rows(one_row, r, 1);
-      if (!inserted) return inserted.error();
-      if (*inserted != 0) ++stats.inserted;
-      else ++(m_changed_rows != changed_before ? stats.updated : stats.unchanged);
-    }
-    return {};
-  };
-
-  std::size_t waiting = 0;
-  for (const StoredItem& stored : page.items) {
-    read_fields(stored.item, values[waiting]);
-    if (values[waiting][k_contentid].empty()) {
-      ++stats.skipped;  // nothing to key it by
-      continue;
-    }
-    items[waiting++] = &stored;
-    if (waiting == k_rows_per_statement) {
-      if (auto ok = flush(0, waiting); !ok) return ok.error();
-      waiting = 0;
-    }
-  }
-  if (auto ok = flush(0, waiting); !ok) return ok.error();
-  return stats;
+  PageUpsert upsert(*this, page, max_rowid);
+  return upsert.run();
 }
 
-Result<void> Database::insert_checkpoint(const PageWrite& page) {
+Result<void> SqliteStore::insert_checkpoint(const PageWrite& page) {
   static const std::string sql =
       "INSERT INTO run_pages (run_id, scope, page_size, page_no, total_count, rows, done_at) "
       "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(run_id, scope, page_size, page_no) DO UPDATE SET "

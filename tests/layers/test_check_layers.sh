@@ -37,10 +37,10 @@ expect_refused() {
 # The bottom layer uses nothing.
 expect_refused src/util/clock.cpp '#include "kto/cli/app.hpp"' "util 모듈은 cli 모듈을 쓸 수 없습니다"
 # A lower layer never reaches up (the store knows nothing of the collector), headers included.
-expect_refused include/kto/store/database.hpp '#include "kto/collect/plan.hpp"' \
+expect_refused include/kto/store/store.hpp '#include "kto/collect/plan.hpp"' \
   "store 모듈은 collect 모듈을 쓸 수 없습니다"
 # A module's public header only includes what it uses PUBLIC (cli uses the store in its sources).
-expect_refused include/kto/cli/app.hpp '#include "kto/store/database.hpp"' \
+expect_refused include/kto/cli/app.hpp '#include "kto/store/store.hpp"' \
   "cli 모듈의 공개 헤더가 store 모듈을 포함하지만 store는 PRIVATE 의존입니다"
 # Angle brackets and spaces do not hide an include.
 expect_refused src/config/settings.cpp '  #  include <kto/collect/plan.hpp>' \

@@ -45,7 +45,7 @@ class CliMetrics : public ::testing::Test {
     fs::remove_all(dir, ec);
   }
 
-  CollectReport report(const std::string& status, kto::ExitCode code) const {
+  CollectReport report(kto::store::RunStatus status, kto::ExitCode code) const {
     CollectReport r;
     r.status = status;
     r.exit_code = code;
@@ -75,7 +75,7 @@ class CliMetrics : public ::testing::Test {
 };
 
 TEST_F(CliMetrics, SuccessfulRunWritesEveryMetricWithHelpAndType) {
-  auto text = write(report("success", kto::ExitCode::ok));
+  auto text = write(report(kto::store::RunStatus::success, kto::ExitCode::ok));
   for (const char* name :
        {"kto_keys_total", "kto_keys_usable", "kto_keys_health_percentage", "kto_key_calls_total",
         "kto_run_records", "kto_run_api_calls", "kto_run_status", "kto_run_exit_code",
@@ -98,7 +98,7 @@ TEST_F(CliMetrics, SuccessfulRunWritesEveryMetricWithHelpAndType) {
 }
 
 TEST_F(CliMetrics, KeyCallsAreLabelledByIndexAndPreviewNeverTheRawKey) {
-  auto text = write(report("success", kto::ExitCode::ok));
+  auto text = write(report(kto::store::RunStatus::success, kto::ExitCode::ok));
   EXPECT_TRUE(
       has(text, "kto_key_calls_total{key=\"#0 metricsAAA...\",operation=\"areaBasedList2\"} 2\n"))
       << text;
@@ -109,10 +109,10 @@ TEST_F(CliMetrics, KeyCallsAreLabelledByIndexAndPreviewNeverTheRawKey) {
 }
 
 TEST_F(CliMetrics, FailedRunKeepsThePreviousLastSuccessTime) {
-  write(report("success", kto::ExitCode::ok));
+  write(report(kto::store::RunStatus::success, kto::ExitCode::ok));
   auto first = std::chrono::duration_cast<std::chrono::seconds>(clock.now().time_since_epoch());
   clock.advance(std::chrono::hours(24));
-  auto text = write(report("partial", kto::ExitCode::partial));
+  auto text = write(report(kto::store::RunStatus::partial, kto::ExitCode::partial));
   EXPECT_TRUE(has(text, "kto_run_status{status=\"partial\"} 1\n")) << text;
   EXPECT_TRUE(has(text, "kto_run_status{status=\"success\"} 0\n")) << text;
   EXPECT_TRUE(has(text, "kto_run_exit_code 4\n")) << text;
@@ -122,13 +122,13 @@ TEST_F(CliMetrics, FailedRunKeepsThePreviousLastSuccessTime) {
 }
 
 TEST_F(CliMetrics, FailedFirstRunHasNoLastSuccessTime) {
-  auto text = write(report("no_keys", kto::ExitCode::no_keys));
+  auto text = write(report(kto::store::RunStatus::no_keys, kto::ExitCode::no_keys));
   EXPECT_FALSE(has(text, "kto_run_last_success_timestamp_seconds")) << text;
   EXPECT_TRUE(has(text, "kto_run_exit_code 3\n")) << text;
 }
 
 TEST_F(CliMetrics, FileIsWorldReadableAndLeavesNoTemporaryFile) {
-  write(report("success", kto::ExitCode::ok));
+  write(report(kto::store::RunStatus::success, kto::ExitCode::ok));
   struct stat st {};
   ASSERT_EQ(::stat(path.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0644u);

@@ -33,12 +33,12 @@ class CollectorTest : public ::testing::Test {
     EXPECT_TRUE(pool.ok());
     return std::move(*pool);
   }
-  std::unique_ptr<store::Database> open_db() {
-    auto db = store::Database::open(m_dir / "restaurants.db");
+  std::unique_ptr<store::Store> open_db() {
+    auto db = store::open_store((m_dir / "restaurants.db").string());
     EXPECT_TRUE(db.ok()) << (db.ok() ? "" : db.error().message);
     return std::move(*db);
   }
-  collect::CollectReport collect(keys::KeyPool& pool, store::Database& db,
+  collect::CollectReport collect(keys::KeyPool& pool, store::Store& db,
                                  collect::CollectOptions options) {
     api::ClientOptions client_options("http://fake/B551011/KorService2", "kto-collector",
                                       std::chrono::milliseconds(20000));
@@ -68,7 +68,7 @@ TEST_F(CollectorTest, MajorCollectsEveryRowWithOneCallPerPage) {
   auto pool = make_pool();
   auto db = open_db();
   auto report = collect(*pool, *db, {});
-  EXPECT_EQ(report.status, "success");
+  EXPECT_EQ(report.status, kto::store::RunStatus::success);
   EXPECT_EQ(report.exit_code, ExitCode::ok);
   EXPECT_EQ(report.records, 3001);
   EXPECT_EQ(*db->count_restaurants(), 3001);
@@ -89,9 +89,9 @@ TEST_F(CollectorTest, MajorCollectsEveryRowWithOneCallPerPage) {
 TEST_F(CollectorTest, ASecondRunUpdatesInsteadOfDuplicating) {
   auto pool = make_pool();
   auto db = open_db();
-  ASSERT_EQ(collect(*pool, *db, {}).status, "success");
+  ASSERT_EQ(collect(*pool, *db, {}).status, kto::store::RunStatus::success);
   auto again = collect(*pool, *db, {});
-  EXPECT_EQ(again.status, "success");
+  EXPECT_EQ(again.status, kto::store::RunStatus::success);
   EXPECT_EQ(again.inserted, 0);
   // The service answered the same: every row seen again, none changed.
   EXPECT_EQ(again.updated, 0);
@@ -105,7 +105,7 @@ TEST_F(CollectorTest, AllReadsOneNationalListing) {
   collect::CollectOptions options;
   options.mode = collect::Mode::all;
   auto report = collect(*pool, *db, options);
-  EXPECT_EQ(report.status, "success");
+  EXPECT_EQ(report.status, kto::store::RunStatus::success);
   EXPECT_EQ(m_service.calls(), 4);  // ceil(3001 / 1000)
   EXPECT_EQ(*db->count_restaurants(), 3001);
   EXPECT_EQ(report.areas.at(1).collected, 2500);
@@ -123,7 +123,7 @@ TEST_F(CollectorTest, QuotaRunningOutStopsWithNoKeysAndResumeFetchesOnlyWhatIsLe
   collect::CollectOptions one_at_a_time;
   one_at_a_time.concurrency = 1;  // first pages in area order: 서울 1/3, 부산 1/1, 경기 (empty)
   auto first = collect(*pool, *db, one_at_a_time);
-  EXPECT_EQ(first.status, "no_keys");
+  EXPECT_EQ(first.status, kto::store::RunStatus::no_keys);
   EXPECT_EQ(first.exit_code, ExitCode::no_keys);
   EXPECT_EQ(first.records, 1500);  // 서울's first page and all of 부산
   int spent_first = m_service.calls();
@@ -136,7 +136,7 @@ TEST_F(CollectorTest, QuotaRunningOutStopsWithNoKeysAndResumeFetchesOnlyWhatIsLe
   collect::CollectOptions options;
   options.resume = true;
   auto second = collect(*fresh_pool, *db, options);
-  EXPECT_EQ(second.status, "success");
+  EXPECT_EQ(second.status, kto::store::RunStatus::success);
   EXPECT_EQ(second.run_id, first.run_id);
   EXPECT_EQ(m_service.calls() - spent_first, 3);  // 서울 2-3, 제주: finished pages not refetched
   EXPECT_EQ(*db->count_restaurants(), 3001);
@@ -150,7 +150,7 @@ TEST_F(CollectorTest, AnEmptyBodyForALargePageHalvesThePageSize) {
   auto pool = make_pool();
   auto db = open_db();
   auto report = collect(*pool, *db, {});
-  EXPECT_EQ(report.status, "success") << (report.errors.empty() ? "" : report.errors[0]);
+  EXPECT_EQ(report.status, kto::store::RunStatus::success) << (report.errors.empty() ? "" : report.errors[0]);
   EXPECT_EQ(*db->count_restaurants(), 3001);
 }
 
@@ -167,7 +167,7 @@ TEST_F(CollectorTest, APageThatKeepsFailingMakesThePartialRunResumable) {
   auto pool = make_pool();
   auto db = open_db();
   auto first = collect(*pool, *db, {});
-  EXPECT_EQ(first.status, "partial");
+  EXPECT_EQ(first.status, kto::store::RunStatus::partial);
   EXPECT_EQ(first.exit_code, ExitCode::partial);
   EXPECT_FALSE(first.areas.at(6).complete);
   ASSERT_FALSE(first.errors.empty());
@@ -179,7 +179,7 @@ TEST_F(CollectorTest, APageThatKeepsFailingMakesThePartialRunResumable) {
   collect::CollectOptions options;
   options.resume = true;
   auto second = collect(*pool, *db, options);
-  EXPECT_EQ(second.status, "success");
+  EXPECT_EQ(second.status, kto::store::RunStatus::success);
   EXPECT_EQ(m_service.calls() - before, 1);
   EXPECT_EQ(*db->count_restaurants(), 3001);
 }
@@ -189,7 +189,7 @@ TEST_F(CollectorTest, AStopBeforeTheFirstPageIsAnInterruptedRun) {
   auto pool = make_pool();
   auto db = open_db();
   auto report = collect(*pool, *db, {});
-  EXPECT_EQ(report.status, "interrupted");
+  EXPECT_EQ(report.status, kto::store::RunStatus::interrupted);
   EXPECT_EQ(m_service.calls(), 0);
 }
 
@@ -201,7 +201,7 @@ TEST_F(CollectorTest, UnregisteredKeysAreSkippedAndTheRunStillCompletes) {
   auto pool = make_pool();
   auto db = open_db();
   auto report = collect(*pool, *db, {});
-  EXPECT_EQ(report.status, "success");
+  EXPECT_EQ(report.status, kto::store::RunStatus::success);
   EXPECT_EQ(*db->count_restaurants(), 3001);
   // One 30 per page at most, and key A rests 10 minutes after its first error.
   EXPECT_LE(m_service.calls(), 7);

@@ -71,7 +71,7 @@ std::optional<collect::CollectReport> run_collector(api::Transport& transport,
   fs::path dir = fs::temp_directory_path() / ("kto-flight-unit-" + std::to_string(std::random_device{}()));
   std::optional<collect::CollectReport> report;
   {
-    auto db = store::Database::open(dir / "restaurants.db");
+    auto db = store::open_store((dir / "restaurants.db").string());
     if (!db.ok()) {
       ADD_FAILURE() << "the database did not open";
     } else {
@@ -121,7 +121,7 @@ TEST(CollectFlightLimit, BadKeysFirstAreCalledOnceWhateverTheNumberOfWorkers) {
                                "GOOD-0123456789abcdefghij"},
                               run_options);
   ASSERT_TRUE(report.has_value());
-  EXPECT_EQ(report->status, "success");
+  EXPECT_EQ(report->status, kto::store::RunStatus::success);
   // 서울 3 pages, 부산 1, 경기 1 (empty), 제주 1, and one 30 from each bad key.
   EXPECT_EQ(service.calls(), 8);
   auto events = transport.events();
@@ -177,7 +177,7 @@ TEST(CollectFlightLimit, PagesAliveStayWithinTheConcurrencyWhateverTheRunLength)
 
   auto report = run_collector(service, {"GOOD-0123456789abcdefghij"}, run_options);
   ASSERT_TRUE(report.has_value());
-  EXPECT_EQ(report->status, "success");
+  EXPECT_EQ(report->status, kto::store::RunStatus::success);
   EXPECT_GE(service.calls(), 60);  // 서울's 60 pages, and the other provinces' first pages
   EXPECT_GE(util::JsonDoc::alive_peak() - alive_before, 2);  // the writer did fall behind
   EXPECT_LE(util::JsonDoc::alive_peak() - alive_before, run_options.concurrency + 1);

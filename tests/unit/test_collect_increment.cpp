@@ -11,6 +11,7 @@
 #include "kto/collect/collector.hpp"
 #include "kto/collect/increment.hpp"
 #include "kto/util/time.hpp"
+#include "unit/sqlite_store_probe.hpp"
 
 using namespace kto;
 namespace fs = std::filesystem;
@@ -42,7 +43,7 @@ class IncrementTest : public ::testing::Test {
     fs::create_directories(m_dir);
     m_service.add_items("11", 3);  // 서울: 11-0 … 11-2
     m_service.add_items("26", 3);  // 부산: 26-0 … 26-2
-    auto db = store::Database::open(m_dir / "restaurants.db");
+    auto db = store::open_store((m_dir / "restaurants.db").string());
     ASSERT_TRUE(db.ok());
     m_db = std::move(*db);
     keys::KeyPolicy policy;
@@ -62,21 +63,16 @@ class IncrementTest : public ::testing::Test {
     collect::Collector collector(client, *m_db, *m_pool, m_clock);
     return collector.run(options, m_stop);
   }
+  // The collector writes through the Store interface; the rows are read back from the SQLite file.
   std::string column(const std::string& sql) {
-    sqlite3_stmt* st = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(m_db->handle(), sql.c_str(), -1, &st, nullptr), SQLITE_OK);
-    std::string out;
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-      out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
-    return out;
+    return store::SqliteStoreProbe::query_text(static_cast<store::SqliteStore&>(*m_db), sql);
   }
 
   util::FakeClock m_clock{*util::parse_iso8601("2026-11-25T10:00:00+09:00")};
   test::FakeService m_service;
   std::atomic<bool> m_stop{false};
   fs::path m_dir;
-  std::unique_ptr<store::Database> m_db;
+  std::unique_ptr<store::Store> m_db;
   std::unique_ptr<keys::KeyPool> m_pool;
 };
 
@@ -101,7 +97,7 @@ TEST(IncrementPlan, EveryScopeReadsTheDayNationallyAndKeepsItsProvinces) {
 TEST_F(IncrementTest, ShownItemsOutsideTheScopeAreSkippedAndHiddenOnesOfAnyProvinceHidden) {
   collect::CollectOptions all;
   all.mode = collect::Mode::all;
-  ASSERT_EQ(collect(all).status, "success");
+  ASSERT_EQ(collect(all).status, kto::store::RunStatus::success);
   m_service.set_hook([](int, const std::map<std::string, std::string>& q)
                          -> std::optional<api::HttpResponse> {
     if (q.at("_operation") != "areaBasedSyncList2") return std::nullopt;
@@ -117,7 +113,7 @@ TEST_F(IncrementTest, ShownItemsOutsideTheScopeAreSkippedAndHiddenOnesOfAnyProvi
   seoul.regions = {1};
   seoul.since = "20261125";
   auto report = collect(seoul);
-  EXPECT_EQ(report.status, "success");
+  EXPECT_EQ(report.status, kto::store::RunStatus::success);
   EXPECT_EQ(m_service.calls() - calls_before, 1);  // one national call for the one day
   EXPECT_EQ(m_service.requests().back().count("lDongRegnCd"), 0u);
 
@@ -141,13 +137,13 @@ TEST_F(IncrementTest, TheDatabaseHoldsTheProvincesOfItsRowsAndOfItsFullRuns) {
   EXPECT_TRUE(none->empty());
 
   collect::CollectOptions options;  // major: 서울 and 부산 have rows, 경기 and 제주 none
-  ASSERT_EQ(collect(options).status, "success");
+  ASSERT_EQ(collect(options).status, kto::store::RunStatus::success);
   // A successful increment of 인천 (2) adds nothing: it did not collect 인천.
   store::RunRecord inc;
   inc.started_at = "2026-11-25T11:00:00+09:00";
   inc.mode = "regions";
   inc.regions = "2";
-  inc.status = "success";
+  inc.status = kto::store::RunStatus::success;
   collect::CollectOptions since;
   since.mode = collect::Mode::regions;
   since.regions = {2};

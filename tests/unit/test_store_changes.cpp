@@ -33,7 +33,7 @@ std::string where_id(const nlohmann::json& item) {
 
 }  // namespace
 
-TEST_F(StoreChanges, APageReceivedAgainAsItWasIsUnchangedNotUpdated) {
+TEST_P(StoreChanges, APageReceivedAgainAsItWasIsUnchangedNotUpdated) {
   auto db = open_db(m_dir / "restaurants.db");
   ASSERT_NE(db, nullptr);
   const auto run = new_run(*db);
@@ -51,7 +51,7 @@ TEST_F(StoreChanges, APageReceivedAgainAsItWasIsUnchangedNotUpdated) {
             "5");
 }
 
-TEST_F(StoreChanges, OnlyTheRowsWhoseFieldsChangedAreUpdated) {
+TEST_P(StoreChanges, OnlyTheRowsWhoseFieldsChangedAreUpdated) {
   auto db = open_db(m_dir / "restaurants.db");
   ASSERT_NE(db, nullptr);
   const auto run = new_run(*db);
@@ -67,7 +67,7 @@ TEST_F(StoreChanges, OnlyTheRowsWhoseFieldsChangedAreUpdated) {
   EXPECT_EQ(query_text(*db, "SELECT mapx" + where_id(items[3])), "127.5");
 }
 
-TEST_F(StoreChanges, ARowMovedToAnotherProvinceIsUpdated) {
+TEST_P(StoreChanges, ARowMovedToAnotherProvinceIsUpdated) {
   auto db = open_db(m_dir / "restaurants.db");
   ASSERT_NE(db, nullptr);
   const auto run = new_run(*db);
@@ -79,7 +79,7 @@ TEST_F(StoreChanges, ARowMovedToAnotherProvinceIsUpdated) {
   EXPECT_EQ(stats->unchanged, 0);
 }
 
-TEST_F(StoreChanges, LargePagesCountUnchangedRowsToo) {
+TEST_P(StoreChanges, LargePagesCountUnchangedRowsToo) {
   auto db = open_db(m_dir / "restaurants.db");
   ASSERT_NE(db, nullptr);
   const auto run = new_run(*db);
@@ -97,7 +97,7 @@ TEST_F(StoreChanges, LargePagesCountUnchangedRowsToo) {
 
 // The sync list sends showflag and the listing does not: the same item from the other operation
 // has another raw_json but says the same, so it is not an update either way.
-TEST_F(StoreChanges, TheSameItemFromTheSyncListOrTheListingIsUnchanged) {
+TEST_P(StoreChanges, TheSameItemFromTheSyncListOrTheListingIsUnchanged) {
   auto db = open_db(m_dir / "restaurants.db");
   ASSERT_NE(db, nullptr);
   const auto run = new_run(*db);
@@ -115,7 +115,7 @@ TEST_F(StoreChanges, TheSameItemFromTheSyncListOrTheListingIsUnchanged) {
   EXPECT_EQ(from_listing->unchanged, 5);
 }
 
-TEST_F(StoreChanges, HidingARowIsAnUpdateAndSeeingItHiddenAgainIsNot) {
+TEST_P(StoreChanges, HidingARowIsAnUpdateAndSeeingItHiddenAgainIsNot) {
   auto db = open_db(m_dir / "restaurants.db");
   ASSERT_NE(db, nullptr);
   const auto run = new_run(*db);
@@ -147,7 +147,7 @@ TEST_F(StoreChanges, HidingARowIsAnUpdateAndSeeingItHiddenAgainIsNot) {
   EXPECT_EQ(query_text(*db, "SELECT hidden" + where_id(listed[0])), "0");
 }
 
-TEST_F(StoreChanges, AHiddenItemsNewModifiedtimeIsAnUpdate) {
+TEST_P(StoreChanges, AHiddenItemsNewModifiedtimeIsAnUpdate) {
   auto db = open_db(m_dir / "restaurants.db");
   ASSERT_NE(db, nullptr);
   const auto run = new_run(*db);
@@ -161,7 +161,7 @@ TEST_F(StoreChanges, AHiddenItemsNewModifiedtimeIsAnUpdate) {
   EXPECT_EQ(stats->unchanged, 0);
 }
 
-TEST_F(StoreChanges, TheCountsOfEachPageOfATransactionAreItsOwn) {
+TEST_P(StoreChanges, TheCountsOfEachPageOfATransactionAreItsOwn) {
   auto db = open_db(m_dir / "restaurants.db");
   ASSERT_NE(db, nullptr);
   const auto run = new_run(*db);
@@ -181,3 +181,5 @@ TEST_F(StoreChanges, TheCountsOfEachPageOfATransactionAreItsOwn) {
   EXPECT_EQ((*stats)[1].updated, 1);
   EXPECT_EQ((*stats)[1].unchanged, 4);
 }
+
+INSTANTIATE_TEST_SUITE_P(Stores, StoreChanges, ::testing::ValuesIn(store_backends()), backend_name);

@@ -6,17 +6,17 @@
 using namespace kto::store;
 using namespace kto::store::testing;
 
-using DatabaseOpen = StoreTest;
-using DatabaseRuns = StoreTest;
+using SqliteOpen = SqliteStoreTest;
+using StoreRuns = StoreTest;
 
-TEST_F(DatabaseOpen, CreatesItsFoldersAndMigratesToTheCurrentSchema) {
+TEST_F(SqliteOpen, CreatesItsFoldersAndMigratesToTheCurrentSchema) {
   const fs::path path = m_dir / "data" / "nested" / "restaurants.db";
   auto db = open_db(path);
   ASSERT_NE(db, nullptr);
   EXPECT_TRUE(fs::exists(path));
   auto version = db->schema_version();
   ASSERT_TRUE(version.ok());
-  EXPECT_EQ(*version, Database::k_schema_version);
+  EXPECT_EQ(*version, Store::k_schema_version);
   for (const char* table : {"restaurants", "collection_runs", "run_pages", "schema_version"})
     EXPECT_EQ(query_text(*db, std::string("SELECT name FROM sqlite_master WHERE name = '") + table + "'"),
               table);
@@ -25,7 +25,7 @@ TEST_F(DatabaseOpen, CreatesItsFoldersAndMigratesToTheCurrentSchema) {
             "restaurants_area_code");
 }
 
-TEST_F(DatabaseOpen, ReopeningKeepsDataAndMigratesOnlyOnce) {
+TEST_F(SqliteOpen, ReopeningKeepsDataAndMigratesOnlyOnce) {
   const fs::path path = m_dir / "restaurants.db";
   {
     auto db = open_db(path);
@@ -38,7 +38,7 @@ TEST_F(DatabaseOpen, ReopeningKeepsDataAndMigratesOnlyOnce) {
   EXPECT_EQ(query_text(*db, "SELECT COUNT(*) FROM collection_runs"), "1");
 }
 
-TEST_F(DatabaseOpen, ANewFileGetsLargePagesAnOlderOneKeepsItsOwn) {
+TEST_F(SqliteOpen, ANewFileGetsLargePagesAnOlderOneKeepsItsOwn) {
   auto fresh = open_db(m_dir / "new.db");
   ASSERT_NE(fresh, nullptr);
   EXPECT_EQ(query_text(*fresh, "PRAGMA page_size"), "16384");
@@ -56,10 +56,10 @@ TEST_F(DatabaseOpen, ANewFileGetsLargePagesAnOlderOneKeepsItsOwn) {
   auto old = open_db(old_path);
   ASSERT_NE(old, nullptr);
   EXPECT_EQ(query_text(*old, "PRAGMA page_size"), "4096");
-  EXPECT_EQ(*old->schema_version(), Database::k_schema_version);
+  EXPECT_EQ(*old->schema_version(), Store::k_schema_version);
 }
 
-TEST_F(DatabaseOpen, TurnsOnWalModeAndForeignKeys) {
+TEST_F(SqliteOpen, TurnsOnWalModeAndForeignKeys) {
   auto db = open_db(m_dir / "restaurants.db");
   ASSERT_NE(db, nullptr);
   EXPECT_EQ(query_text(*db, "PRAGMA journal_mode"), "wal");
@@ -67,11 +67,11 @@ TEST_F(DatabaseOpen, TurnsOnWalModeAndForeignKeys) {
   EXPECT_EQ(query_text(*db, "PRAGMA synchronous"), "1");  // NORMAL
 }
 
-TEST_F(DatabaseOpen, RefusesAFileThatIsNotADatabaseAndSaysWhatToDo) {
+TEST_F(SqliteOpen, RefusesAFileThatIsNotADatabaseAndSaysWhatToDo) {
   const fs::path path = m_dir / "restaurants.db";
   const std::string text = "contentid,title\n1,not a database at all but a CSV file someone saved here\n";
   { std::ofstream(path) << text; }
-  auto db = Database::open(path);
+  auto db = SqliteStore::open(path);
   ASSERT_FALSE(db.ok());
   EXPECT_EQ(db.error().exit_code, kto::ExitCode::failure);
   EXPECT_NE(db.error().message.find(path.string() + "은(는) SQLite 데이터베이스가 아닙니다"), std::string::npos)
@@ -80,7 +80,7 @@ TEST_F(DatabaseOpen, RefusesAFileThatIsNotADatabaseAndSaysWhatToDo) {
   EXPECT_EQ(file_bytes(path), text);
 }
 
-TEST_F(DatabaseOpen, RefusesADatabaseOfAnotherProgramAndLeavesItUnchanged) {
+TEST_F(SqliteOpen, RefusesADatabaseOfAnotherProgramAndLeavesItUnchanged) {
   const fs::path path = m_dir / "other.db";
   sqlite3* raw = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
@@ -90,7 +90,7 @@ TEST_F(DatabaseOpen, RefusesADatabaseOfAnotherProgramAndLeavesItUnchanged) {
   sqlite3_close(raw);
   const std::string before = file_bytes(path);
 
-  auto db = Database::open(path);
+  auto db = SqliteStore::open(path);
   ASSERT_FALSE(db.ok());
   EXPECT_NE(db.error().message.find(path.string()), std::string::npos) << db.error().message;
   EXPECT_NE(db.error().message.find("다른 프로그램의 데이터베이스"), std::string::npos) << db.error().message;
@@ -98,7 +98,7 @@ TEST_F(DatabaseOpen, RefusesADatabaseOfAnotherProgramAndLeavesItUnchanged) {
   EXPECT_FALSE(fs::exists(path.string() + "-wal"));
 }
 
-TEST_F(DatabaseOpen, RefusesARestaurantsTableItDidNotCreate) {
+TEST_F(SqliteOpen, RefusesARestaurantsTableItDidNotCreate) {
   const fs::path path = m_dir / "restaurants.db";
   sqlite3* raw = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
@@ -106,36 +106,36 @@ TEST_F(DatabaseOpen, RefusesARestaurantsTableItDidNotCreate) {
             SQLITE_OK);
   sqlite3_close(raw);
   const std::string before = file_bytes(path);
-  auto db = Database::open(path);
+  auto db = SqliteStore::open(path);
   ASSERT_FALSE(db.ok());
   EXPECT_EQ(file_bytes(path), before);
 }
 
-TEST_F(DatabaseOpen, RefusesASchemaNewerThanItKnows) {
+TEST_F(SqliteOpen, RefusesASchemaNewerThanItKnows) {
   const fs::path path = m_dir / "restaurants.db";
   {
     auto db = open_db(path);
     ASSERT_NE(db, nullptr);
-    ASSERT_EQ(sqlite3_exec(db->handle(),
+    ASSERT_EQ(sqlite3_exec(SqliteStoreProbe::connection(*db),
                            "INSERT INTO schema_version (version, applied_at) VALUES (99, 'later')",
                            nullptr, nullptr, nullptr),
               SQLITE_OK);
   }
-  auto db = Database::open(path);
+  auto db = SqliteStore::open(path);
   ASSERT_FALSE(db.ok());
   EXPECT_NE(db.error().message.find("더 새 kto-collector"), std::string::npos) << db.error().message;
 }
 
-TEST_F(DatabaseOpen, ReportsAFolderItCannotCreate) {
+TEST_F(SqliteOpen, ReportsAFolderItCannotCreate) {
   const fs::path blocker = m_dir / "data";
   { std::ofstream(blocker) << "a file where the folder should be"; }
-  auto db = Database::open(blocker / "restaurants.db");
+  auto db = SqliteStore::open(blocker / "restaurants.db");
   ASSERT_FALSE(db.ok());
   EXPECT_NE(db.error().message.find((blocker / "restaurants.db").string()), std::string::npos)
       << db.error().message;
 }
 
-TEST_F(DatabaseRuns, BeginRunRecordsARunningRunThatFindRunReadsBack) {
+TEST_P(StoreRuns, BeginRunRecordsARunningRunThatFindRunReadsBack) {
   auto db = open_db(m_dir / "restaurants.db");
   ASSERT_NE(db, nullptr);
   const auto id = new_run(*db);
@@ -145,7 +145,7 @@ TEST_F(DatabaseRuns, BeginRunRecordsARunningRunThatFindRunReadsBack) {
   ASSERT_TRUE(run->has_value());
   const RunRecord& r = **run;
   EXPECT_EQ(r.id, id);
-  EXPECT_EQ(r.status, "running");
+  EXPECT_EQ(r.status, kto::store::RunStatus::running);
   EXPECT_EQ(r.mode, "major");
   EXPECT_EQ(r.regions, "1,6,31,39");
   EXPECT_EQ(r.options, R"({"page_size":5})");
@@ -155,19 +155,19 @@ TEST_F(DatabaseRuns, BeginRunRecordsARunningRunThatFindRunReadsBack) {
   EXPECT_FALSE(missing->has_value());
 }
 
-TEST_F(DatabaseRuns, UpdateRunFinishesItAndReopenRunMakesItRunningAgain) {
+TEST_P(StoreRuns, UpdateRunFinishesItAndReopenRunMakesItRunningAgain) {
   auto db = open_db(m_dir / "restaurants.db");
   ASSERT_NE(db, nullptr);
   RunRecord run;
   run.id = new_run(*db);
-  run.status = "partial";
+  run.status = kto::store::RunStatus::partial;
   run.finished_at = "2026-11-25T02:30:00+09:00";
   run.api_calls = 42;
   run.records = 4100;
   ASSERT_TRUE(db->update_run(run).ok());
   auto stored = db->find_run(run.id);
   ASSERT_TRUE(stored.ok() && stored->has_value());
-  EXPECT_EQ((*stored)->status, "partial");
+  EXPECT_EQ((*stored)->status, kto::store::RunStatus::partial);
   EXPECT_EQ((*stored)->api_calls, 42);
   EXPECT_EQ((*stored)->records, 4100);
   EXPECT_EQ((*stored)->finished_at, "2026-11-25T02:30:00+09:00");
@@ -175,37 +175,37 @@ TEST_F(DatabaseRuns, UpdateRunFinishesItAndReopenRunMakesItRunningAgain) {
 
   ASSERT_TRUE(db->reopen_run(run.id).ok());
   stored = db->find_run(run.id);
-  EXPECT_EQ((*stored)->status, "running");
+  EXPECT_EQ((*stored)->status, kto::store::RunStatus::running);
   EXPECT_EQ((*stored)->finished_at, "");
 }
 
-TEST_F(DatabaseRuns, UpdatingAnUnknownRunIsAnError) {
+TEST_P(StoreRuns, UpdatingAnUnknownRunIsAnError) {
   auto db = open_db(m_dir / "restaurants.db");
   ASSERT_NE(db, nullptr);
   RunRecord run;
   run.id = 77;
-  run.status = "success";
+  run.status = kto::store::RunStatus::success;
   EXPECT_FALSE(db->update_run(run).ok());
   EXPECT_FALSE(db->reopen_run(77).ok());
 }
 
-TEST_F(DatabaseRuns, LatestResumableRunIsTheNewestUnfinishedOneAfterTheLastSuccess) {
+TEST_P(StoreRuns, LatestResumableRunIsTheNewestUnfinishedOneAfterTheLastSuccess) {
   auto db = open_db(m_dir / "restaurants.db");
   ASSERT_NE(db, nullptr);
   auto none = db->latest_resumable_run();
   ASSERT_TRUE(none.ok());
   EXPECT_FALSE(none->has_value());
 
-  new_run(*db, "success");
-  const auto partial = new_run(*db, "partial");
-  const auto no_keys = new_run(*db, "no_keys");
+  new_run(*db, RunStatus::success);
+  const auto partial = new_run(*db, RunStatus::partial);
+  const auto no_keys = new_run(*db, RunStatus::no_keys);
   auto latest = db->latest_resumable_run();
   ASSERT_TRUE(latest.ok() && latest->has_value());
   EXPECT_EQ((*latest)->id, no_keys);
   EXPECT_NE((*latest)->id, partial);
 
   // A later success supersedes every unfinished run before it.
-  const auto success = new_run(*db, "success");
+  const auto success = new_run(*db, RunStatus::success);
   latest = db->latest_resumable_run();
   ASSERT_TRUE(latest.ok());
   EXPECT_FALSE(latest->has_value());
@@ -213,7 +213,7 @@ TEST_F(DatabaseRuns, LatestResumableRunIsTheNewestUnfinishedOneAfterTheLastSucce
   ASSERT_TRUE(good.ok() && good->has_value());
   EXPECT_EQ((*good)->id, success);
 
-  for (const char* status : {"interrupted", "failed", "running"}) {
+  for (RunStatus status : {RunStatus::interrupted, RunStatus::failed, RunStatus::running}) {
     const auto id = new_run(*db, status);
     latest = db->latest_resumable_run();
     ASSERT_TRUE(latest.ok() && latest->has_value());
@@ -221,32 +221,32 @@ TEST_F(DatabaseRuns, LatestResumableRunIsTheNewestUnfinishedOneAfterTheLastSucce
   }
 }
 
-TEST_F(DatabaseRuns, LastSuccessfulRunIsEmptyWithoutOne) {
+TEST_P(StoreRuns, LastSuccessfulRunIsEmptyWithoutOne) {
   auto db = open_db(m_dir / "restaurants.db");
   ASSERT_NE(db, nullptr);
-  new_run(*db, "failed");
+  new_run(*db, RunStatus::failed);
   auto good = db->last_successful_run();
   ASSERT_TRUE(good.ok());
   EXPECT_FALSE(good->has_value());
 }
 
 // SQLite's page cache is the one part of the store's memory that could grow with the data: it is
-// held to Database::k_cache_kib on a new file (whose page size is set after the cache is made) and
+// held to SqliteStore::k_cache_kib on a new file (whose page size is set after the cache is made) and
 // on a file reopened, through a transaction far larger than the cache (dirty pages spill to the
 // WAL) and through a scan of every row.
-TEST_F(DatabaseOpen, ThePageCacheStaysWithinItsCapOnNewAndReopenedFiles) {
+TEST_F(SqliteOpen, ThePageCacheStaysWithinItsCapOnNewAndReopenedFiles) {
   const fs::path path = m_dir / "restaurants.db";
-  const long long cap = Database::k_cache_kib * 1024LL;
-  auto cache_used = [](Database& db) {
+  const long long cap = SqliteStore::k_cache_kib * 1024LL;
+  auto cache_used = [](SqliteStore& db) {
     int used = 0, highwater = 0;
-    EXPECT_EQ(sqlite3_db_status(db.handle(), SQLITE_DBSTATUS_CACHE_USED, &used, &highwater, 0),
+    EXPECT_EQ(sqlite3_db_status(SqliteStoreProbe::connection(db), SQLITE_DBSTATUS_CACHE_USED, &used, &highwater, 0),
               SQLITE_OK);
     return static_cast<long long>(used);
   };
   {
     auto db = open_db(path);
     ASSERT_NE(db, nullptr);
-    EXPECT_EQ(query_text(*db, "PRAGMA cache_size"), "-" + std::to_string(Database::k_cache_kib));
+    EXPECT_EQ(query_text(*db, "PRAGMA cache_size"), "-" + std::to_string(SqliteStore::k_cache_kib));
     const std::int64_t run = new_run(*db);
     // 6 pages of 1,000 rows of ~3 KB: 18 MB in one transaction, over twice the cache.
     std::vector<TestPage> pages;
@@ -270,3 +270,6 @@ TEST_F(DatabaseOpen, ThePageCacheStaysWithinItsCapOnNewAndReopenedFiles) {
   EXPECT_LE(cache_used(*db), cap + cap / 20);
   EXPECT_GE(cache_used(*db), cap / 2);
 }
+
+INSTANTIATE_TEST_SUITE_P(Stores, StoreRuns, ::testing::ValuesIn(store_backends()), backend_name);
+

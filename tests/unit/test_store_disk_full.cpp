@@ -10,7 +10,7 @@
 namespace kto::store::testing {
 namespace {
 
-class DatabaseDiskFull : public StoreTest {
+class SqliteDiskFull : public SqliteStoreTest {
  protected:
   // Applies the limit for the duration of one call, then restores the process's own.
   template <class F>
@@ -31,7 +31,7 @@ class DatabaseDiskFull : public StoreTest {
   }
 };
 
-TEST_F(DatabaseDiskFull, RefusedWriteIsReportedAsAPossiblyFullDiskAndStoresNothingOfThePage) {
+TEST_F(SqliteDiskFull, RefusedWriteIsReportedAsAPossiblyFullDiskAndStoresNothingOfThePage) {
   auto db = open_db(m_dir / "restaurants.db");
   ASSERT_TRUE(db);
   auto run = new_run(*db);

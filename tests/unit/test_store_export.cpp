@@ -9,6 +9,7 @@ using namespace kto::store;
 using namespace kto::store::testing;
 
 using StoreExport = StoreTest;
+using SqliteExport = SqliteStoreTest;
 
 namespace {
 
@@ -22,7 +23,7 @@ std::vector<std::string> split_lines(const std::string& text, const std::string&
 
 }  // namespace
 
-TEST_F(StoreExport, CsvHasAHeaderAndEveryColumnButRawJson) {
+TEST_P(StoreExport, CsvHasAHeaderAndEveryColumnButRawJson) {
   auto db = open_db(m_dir / "restaurants.db");
   ASSERT_NE(db, nullptr);
   const auto items = fixture_items("areaBasedList2.json");
@@ -42,7 +43,7 @@ TEST_F(StoreExport, CsvHasAHeaderAndEveryColumnButRawJson) {
   EXPECT_EQ(lines[1].rfind("127480,", 0), 0u) << lines[1];
 }
 
-TEST_F(StoreExport, CsvQuotesCommasQuotesAndNewlines) {
+TEST_P(StoreExport, CsvQuotesCommasQuotesAndNewlines) {
   auto db = open_db(m_dir / "restaurants.db");
   ASSERT_NE(db, nullptr);
   auto items = nlohmann::json::parse(
@@ -54,7 +55,7 @@ TEST_F(StoreExport, CsvQuotesCommasQuotesAndNewlines) {
       << out.str();
 }
 
-TEST_F(StoreExport, AnEmptyTableExportsOnlyTheHeader) {
+TEST_P(StoreExport, AnEmptyTableExportsOnlyTheHeader) {
   auto db = open_db(m_dir / "restaurants.db");
   ASSERT_NE(db, nullptr);
   std::ostringstream csv;
@@ -69,7 +70,7 @@ TEST_F(StoreExport, AnEmptyTableExportsOnlyTheHeader) {
   EXPECT_EQ(jsonl.str(), "");
 }
 
-TEST_F(StoreExport, JsonlParsesBackWithNumbersAsNumbers) {
+TEST_P(StoreExport, JsonlParsesBackWithNumbersAsNumbers) {
   auto db = open_db(m_dir / "restaurants.db");
   ASSERT_NE(db, nullptr);
   const auto items = fixture_items("areaBasedSyncList2.json");
@@ -95,13 +96,13 @@ TEST_F(StoreExport, JsonlParsesBackWithNumbersAsNumbers) {
   }
 }
 
-TEST_F(StoreExport, JsonlReplacesInvalidUtf8InsteadOfFailing) {
+TEST_F(SqliteExport, JsonlReplacesInvalidUtf8InsteadOfFailing) {
   auto db = open_db(m_dir / "restaurants.db");
   ASSERT_NE(db, nullptr);
   ASSERT_TRUE(db->write_page(page_of(nlohmann::json::parse(R"([{"contentid": "1"}])"),
                                      new_run(*db), "2026-11-25T02:00:00+09:00"))
                   .ok());
-  ASSERT_EQ(sqlite3_exec(db->handle(), "UPDATE restaurants SET title = CAST(X'41FF42' AS TEXT)",
+  ASSERT_EQ(sqlite3_exec(SqliteStoreProbe::connection(*db), "UPDATE restaurants SET title = CAST(X'41FF42' AS TEXT)",
                          nullptr, nullptr, nullptr),
             SQLITE_OK);
   std::ostringstream out;
@@ -111,7 +112,7 @@ TEST_F(StoreExport, JsonlReplacesInvalidUtf8InsteadOfFailing) {
   EXPECT_EQ(row["title"], "A\xEF\xBF\xBD" "B");
 }
 
-TEST_F(StoreExport, AFailingStreamIsAnError) {
+TEST_P(StoreExport, AFailingStreamIsAnError) {
   auto db = open_db(m_dir / "restaurants.db");
   ASSERT_NE(db, nullptr);
   std::ostringstream out;
@@ -120,7 +121,7 @@ TEST_F(StoreExport, AFailingStreamIsAnError) {
   EXPECT_FALSE(db->export_jsonl(out).ok());
 }
 
-TEST_F(StoreExport, AStreamThatThrowsBecomesAnError) {
+TEST_P(StoreExport, AStreamThatThrowsBecomesAnError) {
   // A buffer that refuses every byte, as a full disk would.
   struct RefusingBuffer : std::streambuf {
     int_type overflow(int_type) override { return traits_type::eof(); }
@@ -133,3 +134,5 @@ TEST_F(StoreExport, AStreamThatThrowsBecomesAnError) {
   ASSERT_FALSE(rows.ok());
   EXPECT_NE(rows.error().message.find("CSV 내보내기를 쓰지 못했습니다"), std::string::npos) << rows.error().message;
 }
+
+INSTANTIATE_TEST_SUITE_P(Stores, StoreExport, ::testing::ValuesIn(store_backends()), backend_name);

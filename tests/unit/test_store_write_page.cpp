@@ -9,13 +9,14 @@ using namespace kto::store;
 using namespace kto::store::testing;
 
 using StoreWritePage = StoreTest;
+using SqliteWritePage = SqliteStoreTest;
 
 namespace {
 constexpr const char* k_day1 = "2026-11-25T02:00:00+09:00";
 constexpr const char* k_day2 = "2026-11-26T02:00:00+09:00";
 }  // namespace
 
-TEST_F(StoreWritePage, InsertsItemsThenUpdatesThemWithoutDuplicates) {
+TEST_P(StoreWritePage, InsertsItemsThenUpdatesThemWithoutDuplicates) {
   auto db = open_db(m_dir / "restaurants.db");
   ASSERT_NE(db, nullptr);
   const auto run = new_run(*db);
@@ -37,7 +38,7 @@ TEST_F(StoreWritePage, InsertsItemsThenUpdatesThemWithoutDuplicates) {
   EXPECT_EQ(query_text(*db, "SELECT last_seen_at" + where), k_day2);
 }
 
-TEST_F(StoreWritePage, StoresTheFieldsAsSnakeCaseColumns) {
+TEST_P(StoreWritePage, StoresTheFieldsAsSnakeCaseColumns) {
   auto db = open_db(m_dir / "restaurants.db");
   ASSERT_NE(db, nullptr);
   const auto items = fixture_items("areaBasedList2.json");
@@ -53,7 +54,7 @@ TEST_F(StoreWritePage, StoresTheFieldsAsSnakeCaseColumns) {
   EXPECT_EQ(query_text(*db, "SELECT hidden" + where), "0");
 }
 
-TEST_F(StoreWritePage, RecordsTheCheckpointWithThePage) {
+TEST_P(StoreWritePage, RecordsTheCheckpointWithThePage) {
   auto db = open_db(m_dir / "restaurants.db");
   ASSERT_NE(db, nullptr);
   const auto run = new_run(*db);
@@ -72,7 +73,7 @@ TEST_F(StoreWritePage, RecordsTheCheckpointWithThePage) {
   EXPECT_TRUE(db->checkpoints(run + 1)->empty());
 }
 
-TEST_F(StoreWritePage, AFailedWriteLeavesNeitherRowsNorCheckpoint) {
+TEST_P(StoreWritePage, AFailedWriteLeavesNeitherRowsNorCheckpoint) {
   auto db = open_db(m_dir / "restaurants.db");
   ASSERT_NE(db, nullptr);
   const auto items = fixture_items("areaBasedList2.json");
@@ -87,7 +88,7 @@ TEST_F(StoreWritePage, AFailedWriteLeavesNeitherRowsNorCheckpoint) {
   EXPECT_EQ(*db->count_restaurants(), 5);
 }
 
-TEST_F(StoreWritePage, PagesWrittenTogetherGiveEachPagesStatsAndCheckpoint) {
+TEST_P(StoreWritePage, PagesWrittenTogetherGiveEachPagesStatsAndCheckpoint) {
   auto db = open_db(m_dir / "restaurants.db");
   ASSERT_NE(db, nullptr);
   const auto run = new_run(*db);
@@ -116,7 +117,7 @@ TEST_F(StoreWritePage, PagesWrittenTogetherGiveEachPagesStatsAndCheckpoint) {
   EXPECT_EQ((*cps)[1].rows, 5);
 }
 
-TEST_F(StoreWritePage, OneFailedPageStoresNoneOfThePagesWrittenWithIt) {
+TEST_P(StoreWritePage, OneFailedPageStoresNoneOfThePagesWrittenWithIt) {
   auto db = open_db(m_dir / "restaurants.db");
   ASSERT_NE(db, nullptr);
   const auto run = new_run(*db);
@@ -133,7 +134,7 @@ TEST_F(StoreWritePage, OneFailedPageStoresNoneOfThePagesWrittenWithIt) {
   EXPECT_EQ(db->checkpoints(run)->size(), 1u);
 }
 
-TEST_F(StoreWritePage, SyncListShowflagZeroHidesTheRow) {
+TEST_P(StoreWritePage, SyncListShowflagZeroHidesTheRow) {
   auto db = open_db(m_dir / "restaurants.db");
   ASSERT_NE(db, nullptr);
   const auto items = fixture_items("areaBasedSyncList2.json");
@@ -146,7 +147,7 @@ TEST_F(StoreWritePage, SyncListShowflagZeroHidesTheRow) {
   EXPECT_EQ(query_text(*db, "SELECT showflag FROM restaurants WHERE contentid = '2924134'"), "0");
 }
 
-TEST_F(StoreWritePage, TheVisibleListingNeverHidesAndUnhidesAHiddenRow) {
+TEST_P(StoreWritePage, TheVisibleListingNeverHidesAndUnhidesAHiddenRow) {
   auto db = open_db(m_dir / "restaurants.db");
   ASSERT_NE(db, nullptr);
   const auto run = new_run(*db);
@@ -159,7 +160,7 @@ TEST_F(StoreWritePage, TheVisibleListingNeverHidesAndUnhidesAHiddenRow) {
   EXPECT_EQ(*db->count_visible(), 1);
 }
 
-TEST_F(StoreWritePage, AHiddenItemsBlankCodesDoNotEraseKnownOnes) {
+TEST_P(StoreWritePage, AHiddenItemsBlankCodesDoNotEraseKnownOnes) {
   auto db = open_db(m_dir / "restaurants.db");
   ASSERT_NE(db, nullptr);
   const auto run = new_run(*db);
@@ -177,7 +178,7 @@ TEST_F(StoreWritePage, AHiddenItemsBlankCodesDoNotEraseKnownOnes) {
   EXPECT_EQ(query_text(*db, "SELECT area_code" + where), "34");
 }
 
-TEST_F(StoreWritePage, RawJsonIsTheItemAsReceived) {
+TEST_P(StoreWritePage, RawJsonIsTheItemAsReceived) {
   auto db = open_db(m_dir / "restaurants.db");
   ASSERT_NE(db, nullptr);
   const auto items = fixture_items("areaBasedSyncList2.json");
@@ -190,7 +191,7 @@ TEST_F(StoreWritePage, RawJsonIsTheItemAsReceived) {
   }
 }
 
-TEST_F(StoreWritePage, KeepsTheOddCharactersOfRealData) {
+TEST_P(StoreWritePage, KeepsTheOddCharactersOfRealData) {
   auto db = open_db(m_dir / "restaurants.db");
   ASSERT_NE(db, nullptr);
   const auto items = fixture_items("areaBasedSyncList2.json");
@@ -199,7 +200,7 @@ TEST_F(StoreWritePage, KeepsTheOddCharactersOfRealData) {
             "서울 송파구 올림픽로 300¸ 2층");
 }
 
-TEST_F(StoreWritePage, CoordinatesAreRealAndNullWhenNotANumber) {
+TEST_F(SqliteWritePage, CoordinatesAreRealAndNullWhenNotANumber) {
   auto db = open_db(m_dir / "restaurants.db");
   ASSERT_NE(db, nullptr);
   nlohmann::json items = fixture_items("areaBasedList2.json");
@@ -217,7 +218,7 @@ TEST_F(StoreWritePage, CoordinatesAreRealAndNullWhenNotANumber) {
   EXPECT_EQ(query_text(*db, "SELECT typeof(mapy)" + odd), "null");
 }
 
-TEST_F(StoreWritePage, NumbersBecomeTextAndMissingFieldsEmptyText) {
+TEST_F(SqliteWritePage, NumbersBecomeTextAndMissingFieldsEmptyText) {
   auto db = open_db(m_dir / "restaurants.db");
   ASSERT_NE(db, nullptr);
   auto items = nlohmann::json::parse(
@@ -232,7 +233,7 @@ TEST_F(StoreWritePage, NumbersBecomeTextAndMissingFieldsEmptyText) {
   EXPECT_EQ(query_text(*db, "SELECT mapx = 127.5 AND mapy = 37.5" + where), "1");
 }
 
-TEST_F(StoreWritePage, SkipsItemsWithoutAContentid) {
+TEST_P(StoreWritePage, SkipsItemsWithoutAContentid) {
   auto db = open_db(m_dir / "restaurants.db");
   ASSERT_NE(db, nullptr);
   auto items = nlohmann::json::parse(R"([{"title": "no id"}, {"contentid": ""}, {"contentid": "7"}])");
@@ -243,7 +244,7 @@ TEST_F(StoreWritePage, SkipsItemsWithoutAContentid) {
   EXPECT_EQ(*db->count_restaurants(), 1);
 }
 
-TEST_F(StoreWritePage, CountsRowsByArea) {
+TEST_P(StoreWritePage, CountsRowsByArea) {
   auto db = open_db(m_dir / "restaurants.db");
   ASSERT_NE(db, nullptr);
   const auto run = new_run(*db);
@@ -257,7 +258,7 @@ TEST_F(StoreWritePage, CountsRowsByArea) {
   EXPECT_EQ(*counts, (std::map<int, long long>{{1, 2}, {6, 3}}));
 }
 
-TEST_F(StoreWritePage, ADiskFullIsReportedClearlyAndNothingIsStored) {
+TEST_F(SqliteWritePage, ADiskFullIsReportedClearlyAndNothingIsStored) {
   const fs::path path = m_dir / "restaurants.db";
   auto db = open_db(path);
   ASSERT_NE(db, nullptr);
@@ -296,7 +297,7 @@ nlohmann::json numbered_items(int from, int count, const std::string& title = "�
 
 }  // namespace
 
-TEST_F(StoreWritePage, LargePagesOfNewRowsAreStoredRowByRowIdentically) {
+TEST_F(SqliteWritePage, LargePagesOfNewRowsAreStoredRowByRowIdentically) {
   auto db = open_db(m_dir / "restaurants.db");
   ASSERT_NE(db, nullptr);
   const auto run = new_run(*db);
@@ -322,7 +323,7 @@ TEST_F(StoreWritePage, LargePagesOfNewRowsAreStoredRowByRowIdentically) {
   EXPECT_EQ(*db->count_restaurants(), 31 + 32 + 33 + 64 + 100);
 }
 
-TEST_F(StoreWritePage, StoredRowsAmongNewOnesAreUpdatedAndCountedOnce) {
+TEST_P(StoreWritePage, StoredRowsAmongNewOnesAreUpdatedAndCountedOnce) {
   auto db = open_db(m_dir / "restaurants.db");
   ASSERT_NE(db, nullptr);
   const auto run = new_run(*db);
@@ -349,7 +350,7 @@ TEST_F(StoreWritePage, StoredRowsAmongNewOnesAreUpdatedAndCountedOnce) {
   EXPECT_EQ(query_text(*db, "SELECT COUNT(*) FROM restaurants WHERE title LIKE '세 번째 %'"), "100");
 }
 
-TEST_F(StoreWritePage, AContentidTwiceInALargePageCountsOnceAsEachAndKeepsTheLaterValues) {
+TEST_P(StoreWritePage, AContentidTwiceInALargePageCountsOnceAsEachAndKeepsTheLaterValues) {
   auto db = open_db(m_dir / "restaurants.db");
   ASSERT_NE(db, nullptr);
   auto items = numbered_items(0, 70);
@@ -364,7 +365,7 @@ TEST_F(StoreWritePage, AContentidTwiceInALargePageCountsOnceAsEachAndKeepsTheLat
   EXPECT_EQ(query_text(*db, "SELECT title FROM restaurants WHERE contentid = '5000045'"), "식당 50");
 }
 
-TEST_F(StoreWritePage, LargeSyncPagesHideAndKeepKnownCodesAsSmallOnesDo) {
+TEST_P(StoreWritePage, LargeSyncPagesHideAndKeepKnownCodesAsSmallOnesDo) {
   auto db = open_db(m_dir / "restaurants.db");
   ASSERT_NE(db, nullptr);
   const auto run = new_run(*db);
@@ -391,7 +392,7 @@ TEST_F(StoreWritePage, LargeSyncPagesHideAndKeepKnownCodesAsSmallOnesDo) {
 // A parameter keeps its text between rows when a field equals the one it already holds: every
 // column must still be its row's own field, for new rows (many a statement) and stored ones (one
 // at a time), whatever the pattern of blanks and repeats across rows and statements.
-TEST_F(StoreWritePage, EveryColumnIsItsOwnRowsFieldWhateverRepeatsAcrossRows) {
+TEST_F(SqliteWritePage, EveryColumnIsItsOwnRowsFieldWhateverRepeatsAcrossRows) {
   auto db = open_db(m_dir / "restaurants.db");
   ASSERT_NE(db, nullptr);
   const auto run = new_run(*db);
@@ -428,3 +429,5 @@ TEST_F(StoreWritePage, EveryColumnIsItsOwnRowsFieldWhateverRepeatsAcrossRows) {
     EXPECT_EQ(query_text(*db, "SELECT COUNT(*) FROM restaurants WHERE addr2 = ''"), pass == 0 ? "34" : "33");
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Stores, StoreWritePage, ::testing::ValuesIn(store_backends()), backend_name);

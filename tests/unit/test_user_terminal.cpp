@@ -80,7 +80,7 @@ class ProgressLabel : public ::testing::Test {
   std::vector<std::string> labels_of_run(const std::vector<int>& regions) {
     auto pool = keys::KeyPool::open({"KEY-A-0123456789abcdefghij"}, {}, m_clock, std::nullopt);
     EXPECT_TRUE(pool.ok());
-    auto db = store::Database::open(m_dir / "restaurants.db");
+    auto db = store::open_store((m_dir / "restaurants.db").string());
     EXPECT_TRUE(db.ok());
     api::ClientOptions client_options("http://fake/B551011/KorService2", "kto-collector",
                                       std::chrono::milliseconds(20000));
@@ -93,7 +93,7 @@ class ProgressLabel : public ::testing::Test {
     options.regions = regions;
     options.concurrency = 1;  // one page in flight: the label is exactly its province
     auto report = collector.run(options, m_stop);
-    EXPECT_EQ(report.status, "success");
+    EXPECT_EQ(report.status, kto::store::RunStatus::success);
     return labels;
   }
 

@@ -13,7 +13,7 @@
 #include "kto/api/client.hpp"
 #include "kto/collect/plan.hpp"
 #include "kto/keys/key_pool.hpp"
-#include "kto/store/database.hpp"
+#include "kto/store/store.hpp"
 #include "kto/util/clock.hpp"
 
 namespace kto::collect {
@@ -29,7 +29,7 @@ struct AreaResult {
 
 struct CollectReport {
   std::int64_t run_id = 0;
-  std::string status;  // success partial no_keys interrupted failed
+  store::RunStatus status = store::RunStatus::running;  // settled when the job ends
   CollectOptions options;
   long long api_calls = 0;  // HTTP calls of this job (a resumed job adds to its earlier calls)
   long long records = 0;    // rows received by this job (a resumed job adds to its earlier rows)
@@ -64,17 +64,17 @@ struct Progress {
 
 class Collector {
  public:
-  Collector(api::TourApiClient& client, store::Database& db, keys::KeyPool& pool,
+  Collector(api::TourApiClient& client, store::Store& db, keys::KeyPool& pool,
             const util::Clock& clock);
   void on_progress(std::function<void(const Progress&)> callback);
 
   // stop: set (by a signal handler) to stop after the pages in flight; the run is then
-  // "interrupted" and can be resumed.
+  // interrupted and can be resumed.
   CollectReport run(const CollectOptions& options, const std::atomic<bool>& stop);
 
  private:
   api::TourApiClient& m_client;
-  store::Database& m_db;
+  store::Store& m_db;
   keys::KeyPool& m_pool;
   const util::Clock& m_clock;
   std::function<void(const Progress&)> m_progress;

@@ -4,19 +4,19 @@
 #include <vector>
 
 #include "kto/collect/plan.hpp"
-#include "kto/store/database.hpp"
+#include "kto/store/store.hpp"
 
 namespace kto::collect {
 
 // The provinces the database holds: those of its stored rows and those its successful full
 // collections covered (all 17 after one --mode all, even a province that had no restaurant then),
 // by area code.
-Result<std::vector<int>> held_area_codes(store::Database& db);
+Result<std::vector<int>> held_area_codes(store::Store& db);
 
 // An increment (options.since) without an asked scope (ScopeSource::default_mode) covers what the
 // database holds, as Mode::all (all 17) or Mode::regions, and logs it; a database that holds no
 // province keeps the default mode. Anything else is left as it is.
-Result<void> resolve_increment_scope(CollectOptions& options, store::Database& db);
+Result<void> resolve_increment_scope(CollectOptions& options, store::Store& db);
 
 // The provinces of a stored run record ("1,6,31", as the run wrote them); empty when the text
 // cannot be read, so a damaged record matches no scope asked for.

@@ -1,6 +1,7 @@
-// Opening the file, the statement cache, runs and counts. Pages are written in write_page.cpp,
-// exports in export.cpp, the schema in schema.cpp.
-#include "kto/store/database.hpp"
+// The SQLite store: opening the file, the statement cache, runs. Pages are written in
+// write_page.cpp, counts and exports in export.cpp, the schema in schema.cpp, the run lock in
+// open_store.cpp.
+#include "sqlite_store.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -20,14 +21,24 @@ constexpr int k_busy_timeout_ms = 5000;
 constexpr const char* k_run_columns =
     "id, started_at, finished_at, mode, regions, status, api_calls, records, options";
 
-RunRecord read_run(sqlite3_stmt* stmt) {
+// 'running', 'partial', … as the SQL compares them.
+std::string quoted(RunStatus status) { return "'" + std::string(to_string(status)) + "'"; }
+
+// A status this build does not know (a file written by another program or a later version) is
+// an error, not a guess: the run's state decides what --resume does.
+Result<RunRecord> read_run(sqlite3_stmt* stmt, const fs::path& file) {
   RunRecord run;
   run.id = sqlite3_column_int64(stmt, 0);
   run.started_at = column_text(stmt, 1);
   run.finished_at = column_text(stmt, 2);
   run.mode = column_text(stmt, 3);
   run.regions = column_text(stmt, 4);
-  run.status = column_text(stmt, 5);
+  const auto status = parse_run_status(column_view(stmt, 5));
+  if (!status)
+    return make_error(file.string() + "의 실행 #" + std::to_string(run.id) + " 상태 '" +
+                      column_text(stmt, 5) + "'을(를) 알 수 없습니다: 더 새 kto-collector가 썼다면 "
+                      "collector를 업그레이드하세요");
+  run.status = *status;
   run.api_calls = sqlite3_column_int64(stmt, 6);
   run.records = sqlite3_column_int64(stmt, 7);
   run.options = column_text(stmt, 8);
@@ -92,7 +103,7 @@ Error sqlite_error(sqlite3* db, int rc, const fs::path& file, const std::string&
   }
 }
 
-Result<std::unique_ptr<Database>> Database::open(const fs::path& path) {
+Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const fs::path& path) {
   std::error_code ec;
   if (!path.parent_path().empty()) fs::create_directories(path.parent_path(), ec);
   if (ec)
@@ -100,7 +111,7 @@ Result<std::unique_ptr<Database>> Database::open(const fs::path& path) {
   sqlite3* raw = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &raw,
                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
-  std::unique_ptr<Database> db(new Database(raw));
+  std::unique_ptr<SqliteStore> db(new SqliteStore(raw));
   db->m_path = path;
   if (rc != SQLITE_OK) return db->error(rc, "여는 중");
   sqlite3_extended_result_codes(raw, 1);
@@ -115,8 +126,8 @@ Result<std::unique_ptr<Database>> Database::open(const fs::path& path) {
   // the file is an SQLite database of ours or a new one.
   if (auto ours = check_is_ours(raw, path); !ours) return ours.error();
   // A new file gets 16 KiB pages: a row is ~1.5 KB (its columns and raw_json), and pages of 4 KiB
-  // hold two or three, so a run wrote and checkpointed a third more bytes and CPU time (measured:
-  // bench/ and scripts/bench_e2e.sh). A file that already holds tables keeps its page size.
+  // hold only two or three, which costs writes and CPU (docs/performance.md, "Store"). A file
+  // that already holds tables keeps its page size.
   if (auto ok = db->exec("PRAGMA page_size=16384", "페이지 크기 설정 중"); !ok) return ok.error();
   auto mode = db->statement("PRAGMA journal_mode=WAL");
   if (!mode) return mode.error();
@@ -132,20 +143,20 @@ Result<std::unique_ptr<Database>> Database::open(const fs::path& path) {
     return ok.error();
   if (auto ok = db->migrate(); !ok) return ok.error();
   // After migrate(), when the page size is final: SQLite turns a cache size in KiB into pages with
-  // the page size it had when the cache was made (4 KiB before a file is read), so the default of
-  // 2,000 KiB silently became 488 pages of 16 KiB (8 MB). Set here, it is the size we chose. 8 MiB
-  // holds the two indexes of ~250,000 rows; 2 MiB cost 7 % more CPU at 100,000 (interleaved runs).
+  // the page size it had when the cache was made (4 KiB before a file is read), so set earlier it
+  // would not be the size chosen. k_cache_kib holds the indexes of a national table
+  // (docs/performance.md, "Store").
   const std::string cache = "PRAGMA cache_size=-" + std::to_string(k_cache_kib);
   if (auto ok = db->exec(cache.c_str(), "캐시 크기 설정 중"); !ok) return ok.error();
   return db;
 }
 
-Database::~Database() {
+SqliteStore::~SqliteStore() {
   for (auto& [sql, stmt] : m_statements) sqlite3_finalize(stmt);
   sqlite3_close_v2(m_db);
 }
 
-Result<sqlite3_stmt*> Database::statement(const std::string& sql) {
+Result<sqlite3_stmt*> SqliteStore::statement(const std::string& sql) {
   auto it = m_statements.find(sql);
   if (it != m_statements.end()) {
     sqlite3_reset(it->second);
@@ -160,20 +171,20 @@ Result<sqlite3_stmt*> Database::statement(const std::string& sql) {
   return stmt;
 }
 
-Error Database::error(int rc, const std::string& doing) const {
+Error SqliteStore::error(int rc, const std::string& doing) const {
   return sqlite_error(m_db, rc, m_path, doing);
 }
 
-Result<void> Database::exec(const char* sql, const std::string& doing) {
+Result<void> SqliteStore::exec(const char* sql, const std::string& doing) {
   int rc = sqlite3_exec(m_db, sql, nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) return error(rc, doing);
   return {};
 }
 
-Result<std::int64_t> Database::begin_run(const RunRecord& run) {
+Result<std::int64_t> SqliteStore::begin_run(const RunRecord& run) {
   static const std::string sql =
       "INSERT INTO collection_runs (started_at, finished_at, mode, regions, status, api_calls, "
-      "records, options) VALUES (?, '', ?, ?, 'running', ?, ?, ?)";
+      "records, options) VALUES (?, '', ?, ?, " + quoted(RunStatus::running) + ", ?, ?, ?)";
   auto stmt = statement(sql);
   if (!stmt) return stmt.error();
   StmtGuard guard(*stmt);
@@ -188,14 +199,14 @@ Result<std::int64_t> Database::begin_run(const RunRecord& run) {
   return static_cast<std::int64_t>(sqlite3_last_insert_rowid(m_db));
 }
 
-Result<void> Database::update_run(const RunRecord& run) {
+Result<void> SqliteStore::update_run(const RunRecord& run) {
   static const std::string sql =
       "UPDATE collection_runs SET status = ?, finished_at = ?, api_calls = ?, records = ? "
       "WHERE id = ?";
   auto stmt = statement(sql);
   if (!stmt) return stmt.error();
   StmtGuard guard(*stmt);
-  bind_view(*stmt, 1, run.status);
+  bind_view(*stmt, 1, to_string(run.status));
   bind_view(*stmt, 2, run.finished_at);
   bind_int(*stmt, 3, run.api_calls);
   bind_int(*stmt, 4, run.records);
@@ -207,9 +218,10 @@ Result<void> Database::update_run(const RunRecord& run) {
   return {};
 }
 
-Result<void> Database::reopen_run(std::int64_t run_id) {
+Result<void> SqliteStore::reopen_run(std::int64_t run_id) {
   static const std::string sql =
-      "UPDATE collection_runs SET status = 'running', finished_at = '' WHERE id = ?";
+      "UPDATE collection_runs SET status = " + quoted(RunStatus::running) +
+      ", finished_at = '' WHERE id = ?";
   auto stmt = statement(sql);
   if (!stmt) return stmt.error();
   StmtGuard guard(*stmt);
@@ -221,7 +233,7 @@ Result<void> Database::reopen_run(std::int64_t run_id) {
   return {};
 }
 
-Result<std::optional<RunRecord>> Database::one_run(const std::string& sql, std::int64_t id) {
+Result<std::optional<RunRecord>> SqliteStore::one_run(const std::string& sql, std::int64_t id) {
   auto stmt = statement(sql);
   if (!stmt) return stmt.error();
   StmtGuard guard(*stmt);
@@ -229,45 +241,54 @@ Result<std::optional<RunRecord>> Database::one_run(const std::string& sql, std::
   int rc = sqlite3_step(*stmt);
   if (rc == SQLITE_DONE) return std::optional<RunRecord>{};
   if (rc != SQLITE_ROW) return error(rc, "실행 기록 읽는 중");
-  return std::optional<RunRecord>{read_run(*stmt)};
+  auto run = read_run(*stmt, m_path);
+  if (!run) return run.error();
+  return std::optional<RunRecord>{std::move(*run)};
 }
 
-Result<std::optional<RunRecord>> Database::find_run(std::int64_t run_id) {
+Result<std::optional<RunRecord>> SqliteStore::find_run(std::int64_t run_id) {
   static const std::string sql =
       std::string("SELECT ") + k_run_columns + " FROM collection_runs WHERE id = ?";
   return one_run(sql, run_id);
 }
 
-Result<std::optional<RunRecord>> Database::latest_resumable_run() {
+Result<std::optional<RunRecord>> SqliteStore::latest_resumable_run() {
   static const std::string sql =
       std::string("SELECT ") + k_run_columns +
-      " FROM collection_runs WHERE status IN ('running', 'interrupted', 'partial', 'no_keys', "
-      "'failed') AND id > (SELECT COALESCE(MAX(id), 0) FROM collection_runs WHERE status = "
-      "'success') ORDER BY id DESC LIMIT 1";
+      " FROM collection_runs WHERE status IN (" + quoted(RunStatus::running) + ", " +
+      quoted(RunStatus::interrupted) + ", " + quoted(RunStatus::partial) + ", " +
+      quoted(RunStatus::no_keys) + ", " + quoted(RunStatus::failed) +
+      ") AND id > (SELECT COALESCE(MAX(id), 0) FROM collection_runs WHERE status = " +
+      quoted(RunStatus::success) + ") ORDER BY id DESC LIMIT 1";
   return one_run(sql, 0);
 }
 
-Result<std::optional<RunRecord>> Database::last_successful_run() {
+Result<std::optional<RunRecord>> SqliteStore::last_successful_run() {
   static const std::string sql = std::string("SELECT ") + k_run_columns +
-                                 " FROM collection_runs WHERE status = 'success' "
-                                 "ORDER BY id DESC LIMIT 1";
+                                 " FROM collection_runs WHERE status = " +
+                                 quoted(RunStatus::success) + " ORDER BY id DESC LIMIT 1";
   return one_run(sql, 0);
 }
 
-Result<std::vector<RunRecord>> Database::successful_runs() {
+Result<std::vector<RunRecord>> SqliteStore::successful_runs() {
   static const std::string sql = std::string("SELECT ") + k_run_columns +
-                                 " FROM collection_runs WHERE status = 'success' ORDER BY id";
+                                 " FROM collection_runs WHERE status = " +
+                                 quoted(RunStatus::success) + " ORDER BY id";
   auto stmt = statement(sql);
   if (!stmt) return stmt.error();
   StmtGuard guard(*stmt);
   std::vector<RunRecord> out;
   int rc = SQLITE_ROW;
-  while ((rc = sqlite3_step(*stmt)) == SQLITE_ROW) out.push_back(read_run(*stmt));
+  while ((rc = sqlite3_step(*stmt)) == SQLITE_ROW) {
+    auto run = read_run(*stmt, m_path);
+    if (!run) return run.error();
+    out.push_back(std::move(*run));
+  }
   if (rc != SQLITE_DONE) return error(rc, "실행 기록 읽는 중");
   return out;
 }
 
-Result<std::optional<int>> Database::stored_area_code(std::string_view contentid) {
+Result<std::optional<int>> SqliteStore::stored_area_code(std::string_view contentid) {
   static const std::string sql = "SELECT area_code FROM restaurants WHERE contentid = ?";
   auto stmt = statement(sql);
   if (!stmt) return stmt.error();
@@ -279,7 +300,7 @@ Result<std::optional<int>> Database::stored_area_code(std::string_view contentid
   return std::optional<int>{sqlite3_column_int(*stmt, 0)};
 }
 
-Result<std::vector<PageCheckpoint>> Database::checkpoints(std::int64_t run_id) {
+Result<std::vector<PageCheckpoint>> SqliteStore::checkpoints(std::int64_t run_id) {
   static const std::string sql =
       "SELECT scope, page_size, page_no, total_count, rows FROM run_pages WHERE run_id = ? "
       "ORDER BY scope, page_size, page_no";

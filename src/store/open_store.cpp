@@ -1,0 +1,69 @@
+// The store's factory (the --db location picks the implementation) and SQLite's run lock.
+#include <spdlog/spdlog.h>
+
+#include <system_error>
+
+#include "kto/store/store.hpp"
+#include "kto/util/files.hpp"
+#include "sqlite_store.hpp"
+
+namespace kto::store {
+namespace fs = std::filesystem;
+
+namespace {
+
+// What ccache does with its remote storage: the scheme names the backend. PostgreSQL is the next
+// store (issue 18); until it exists a URL must not become a folder named "postgresql:".
+bool is_postgresql_url(std::string_view location) {
+  return location.starts_with("postgresql://") || location.starts_with("postgres://");
+}
+
+class SqliteRunLock final : public RunLock {
+ public:
+  explicit SqliteRunLock(util::FileLock lock) : m_lock(std::move(lock)) {}
+
+ private:
+  util::FileLock m_lock;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> open_store(std::string_view location, OpenMode mode) {
+  // The URL is not repeated: it may hold a password.
+  if (is_postgresql_url(location))
+    return make_error("--db: PostgreSQL 주소는 이 버전에서 아직 쓸 수 없습니다. --db에 SQLite 파일 "
+                      "경로를 주세요 (기본값 data/restaurants.db)",
+                      ExitCode::usage);
+  const fs::path path(location);
+  // Opening creates a missing file; a command that only reads (export) must not leave an empty
+  // database behind.
+  std::error_code ec;
+  if (mode == OpenMode::existing && !fs::is_regular_file(path, ec))
+    return make_error(path.string() + "에 데이터베이스가 없습니다: 먼저 수집을 하세요", ExitCode::usage);
+  auto opened = SqliteStore::open(path);
+  if (!opened) return opened.error();
+  return std::unique_ptr<Store>(std::move(*opened));
+}
+
+Result<std::unique_ptr<RunLock>> SqliteStore::lock_run(bool wait, std::string_view holder) {
+  const std::string lock_path = m_path.string() + ".lock";
+  auto lock = util::FileLock::try_acquire(lock_path);
+  if (!lock) return lock.error();
+  if (!*lock) {
+    std::string other = util::FileLock::read_note(lock_path);
+    if (!wait)
+      return make_error("다른 collector 실행이 잠금을 쥐고 있습니다 (" +
+                            (other.empty() ? std::string("누가 쥐었는지 모름") : other) +
+                            "): 끝날 때까지 기다리거나 --wait를 주세요",
+                        ExitCode::locked);
+    spdlog::info("⏳ 다른 수집이 진행 중입니다 ({}): 끝날 때까지 기다립니다", other);
+    auto blocking = util::FileLock::acquire(lock_path);
+    if (!blocking) return blocking.error();
+    *lock = std::move(*blocking);
+  }
+  util::FileLock held = std::move(**lock);
+  held.write_note(holder);
+  return std::unique_ptr<RunLock>(std::make_unique<SqliteRunLock>(std::move(held)));
+}
+
+}  // namespace kto::store

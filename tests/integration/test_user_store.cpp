@@ -1,0 +1,62 @@
+// The store behind --db (issue 15, point 3): a postgresql:// URL picks a store this build does not
+// have yet, so it is one Korean usage line (exit 2) before anything is called or created, and the
+// URL, which may hold a password, is not repeated.
+#include "hangul.hpp"
+#include "integration/reliability_support.hpp"
+#include "kto/util/files.hpp"
+
+namespace {
+
+using namespace kto::test;
+using namespace kto::test::reliability;
+
+const std::string k_url = "postgresql://kto:SECRETPASSWORD@db.example:5432/kto";
+
+void expect_refused_url(const SimServer& sim, CliRunner& cli, const CommandResult& r) {
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  auto lines = nonempty_lines(r.err);
+  ASSERT_EQ(lines.size(), 1u) << r.err;
+  EXPECT_TRUE(has_hangul(lines[0])) << lines[0];
+  EXPECT_TRUE(contains(lines[0], "--db")) << lines[0];
+  EXPECT_TRUE(contains(lines[0], "PostgreSQL")) << lines[0];
+  EXPECT_FALSE(contains(r.err + r.out, "SECRETPASSWORD")) << r.err;
+  EXPECT_TRUE(sim.request_log().empty()) << "a call was made";
+  // Nothing was made of the URL: no folder "postgresql:", no lock file, no database.
+  EXPECT_FALSE(std::filesystem::exists(cli.dir() / "postgresql:"));
+  EXPECT_FALSE(std::filesystem::exists(db_path(cli)));
+}
+
+TEST(UserStore, APostgresqlUrlForCollectIsOneKoreanUsageLineBeforeAnyCall) {
+  SimServer sim({{"dataset", dataset({{"11", 20}})}});
+  auto cli = collector_for(sim, {k_good_key});
+  expect_refused_url(sim, cli, cli.run({"--db", k_url, "--mode", "regions", "--regions", "1"}));
+  expect_refused_url(sim, cli, cli.run({"collect", "--db", k_url, "--mode", "regions",
+                                        "--regions", "1", "--json"}));
+}
+
+TEST(UserStore, APostgresqlUrlForExportIsOneKoreanUsageLine) {
+  SimServer sim({{"dataset", dataset({{"11", 20}})}});
+  auto cli = collector_for(sim, {k_good_key});
+  expect_refused_url(sim, cli, cli.run({"export", "--db", "postgres://kto:SECRETPASSWORD@h/kto"}));
+}
+
+// The lock now comes from the store: a run next to a held lock still ends 5 with nothing stored
+// by it, and the one after it runs.
+TEST(UserStore, TheStoresRunLockStillRefusesASecondRunWithFive) {
+  SimServer sim({{"dataset", dataset({{"11", 20}})}});
+  auto cli = collector_for(sim, {k_good_key});
+  std::filesystem::create_directories(cli.dir() / "data");
+  {
+    auto held = kto::util::FileLock::try_acquire(cli.dir() / "data" / "restaurants.db.lock");
+    ASSERT_TRUE(held.ok() && held->has_value());
+    auto refused = cli.run({"--mode", "regions", "--regions", "1"});
+    EXPECT_EQ(refused.exit_code, 5) << refused.err;
+    EXPECT_EQ(nonempty_lines(refused.err).size(), 1u) << refused.err;
+    EXPECT_TRUE(sim.request_log().empty());
+  }
+  auto run = collect(cli, {"--mode", "regions", "--regions", "1"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(read_rows(cli).size(), 20u);
+}
+
+}  // namespace

@@ -1,0 +1,79 @@
+// The store's factory and run lock: what --db picks, what export may not create, and the lock
+// a collection run holds (exit 5 for a second run, or its --wait).
+#include <gtest/gtest.h>
+
+#include "unit/store_support.hpp"
+
+using namespace kto::store;
+using namespace kto::store::testing;
+
+using StoreFactory = SqliteStoreTest;
+using StoreRunLock = StoreTest;
+
+TEST_F(StoreFactory, APathOpensAnSqliteStoreAtThatPath) {
+  const fs::path path = m_dir / "data" / "restaurants.db";
+  auto db = open_store(path.string());
+  ASSERT_TRUE(db.ok()) << db.error().message;
+  EXPECT_NE(dynamic_cast<SqliteStore*>(db->get()), nullptr);
+  EXPECT_TRUE(fs::is_regular_file(path));
+  EXPECT_EQ(*(*db)->schema_version(), Store::k_schema_version);
+}
+
+TEST_F(StoreFactory, APostgresqlUrlIsAUsageErrorThatDoesNotRepeatTheUrl) {
+  for (const std::string url : {"postgresql://kto:SECRET@db.example/kto", "postgres://kto:SECRET@h/kto"}) {
+    auto db = open_store(url);
+    ASSERT_FALSE(db.ok()) << url;
+    EXPECT_EQ(db.error().exit_code, kto::ExitCode::usage);
+    EXPECT_NE(db.error().message.find("PostgreSQL"), std::string::npos) << db.error().message;
+    EXPECT_EQ(db.error().message.find("SECRET"), std::string::npos) << db.error().message;
+  }
+  EXPECT_TRUE(fs::is_empty(m_dir));
+}
+
+TEST_F(StoreFactory, OpeningAnExistingStoreNeverCreatesOne) {
+  const fs::path path = m_dir / "restaurants.db";
+  auto missing = open_store(path.string(), OpenMode::existing);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().exit_code, kto::ExitCode::usage);
+  EXPECT_NE(missing.error().message.find(path.string() + "에 데이터베이스가 없습니다"), std::string::npos)
+      << missing.error().message;
+  EXPECT_FALSE(fs::exists(path));
+  ASSERT_NE(open_db(path), nullptr);
+  EXPECT_TRUE(open_store(path.string(), OpenMode::existing).ok());
+}
+
+TEST_P(StoreRunLock, ASecondLockIsRefusedWithExitFiveNamingTheHolderUntilTheFirstIsLetGo) {
+  auto first = open_db(m_dir / "restaurants.db");
+  auto second = open_db(m_dir / "restaurants.db");
+  ASSERT_TRUE(first && second);
+  auto held = first->lock_run(false, "pid 4242, 2026-11-25 02:00:00 KST 시작");
+  ASSERT_TRUE(held.ok()) << held.error().message;
+  auto refused = second->lock_run(false, "pid 4343, 2026-11-25 02:01:00 KST 시작");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().exit_code, kto::ExitCode::locked);
+  EXPECT_NE(refused.error().message.find("pid 4242, 2026-11-25 02:00:00 KST 시작"), std::string::npos)
+      << refused.error().message;
+  held->reset();
+  auto taken = second->lock_run(false, "pid 4343, 2026-11-25 02:01:00 KST 시작");
+  EXPECT_TRUE(taken.ok()) << taken.error().message;
+}
+
+TEST_P(StoreRunLock, TheLockOutlivesTheStoreThatHandedItOut) {
+  std::unique_ptr<RunLock> lock;
+  {
+    auto db = open_db(m_dir / "restaurants.db");
+    ASSERT_NE(db, nullptr);
+    auto held = db->lock_run(false, "pid 1");
+    ASSERT_TRUE(held.ok());
+    lock = std::move(*held);
+  }
+  auto other = open_db(m_dir / "restaurants.db");
+  ASSERT_NE(other, nullptr);
+  auto refused = other->lock_run(false, "pid 2");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().exit_code, kto::ExitCode::locked);
+  lock.reset();
+  EXPECT_TRUE(other->lock_run(false, "pid 2").ok());
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, StoreRunLock, ::testing::ValuesIn(store_backends()), backend_name);
