@@ -22,8 +22,8 @@ TEST(UserLanguage, EveryResultCodeHasAKoreanName) {
 }
 
 TEST(UserLanguage, AClassifiedCodeReadsWithItsName) {
-  EXPECT_EQ(api::classify(testing::gateway_error("30", 200)).message, "API 오류 (30: 등록되지 않은 키)");
-  EXPECT_EQ(api::classify(testing::gateway_error("22", 200)).message, "API 오류 (22: 일일 한도 초과)");
+  EXPECT_EQ(api::classify(test::gateway_error("30", 200)).message, "API 오류 (30: 등록되지 않은 키)");
+  EXPECT_EQ(api::classify(test::gateway_error("22", 200)).message, "API 오류 (22: 일일 한도 초과)");
   EXPECT_EQ(api::api_error_text("23"), "API 오류 (23: 초당 호출 한도 초과)");
   EXPECT_EQ(api::api_error_text("77"), "API 오류 (77: 알 수 없는 코드)");
 }
