@@ -1,6 +1,7 @@
 #include "dataset.hpp"
 
 #include <algorithm>
+#include <charconv>
 
 #include "provinces.hpp"
 #include "render.hpp"
@@ -36,6 +37,8 @@ Dataset::Dataset(const DatasetSpec& spec, std::uint64_t seed, const std::string&
       m_items(generate_items(spec, seed, m_recent_date)) {
   m_json_list.reserve(m_items.size());
   m_json_sync.reserve(m_items.size());
+  m_by_id.reserve(m_items.size());
+  for (std::uint32_t i = 0; i < m_items.size(); ++i) m_by_id.emplace(m_items[i].contentid_num, i);
   for (const auto& item : m_items) {
     m_json_list.push_back(item_json(item, false));
     m_json_sync.push_back(item_json(item, true));
@@ -44,7 +47,20 @@ Dataset::Dataset(const DatasetSpec& spec, std::uint64_t seed, const std::string&
   build_summary();
 }
 
+void Dataset::touch(const std::vector<std::uint32_t>& indices, const std::string& modifiedtime) {
+  for (std::uint32_t i : indices) {
+    Item& item = m_items[i];
+    item.modifiedtime = modifiedtime;
+    m_json_list[i] = item_json(item, false);
+    m_json_sync[i] = item_json(item, true);
+  }
+  build_orders();
+  build_summary();
+}
+
 void Dataset::build_orders() {
+  for (auto& by_arrange : m_orders)
+    for (auto& order : by_arrange) order.clear();
   std::vector<std::uint32_t> all(m_items.size());
   for (std::uint32_t i = 0; i < all.size(); ++i) all[i] = i;
   std::array<std::vector<std::uint32_t>, 3> base_sorted;
@@ -78,9 +94,19 @@ const std::vector<std::uint32_t>& Dataset::ordered(char arrange, int province) c
 }
 
 const Item* Dataset::find(std::string_view contentid) const {
-  for (const auto& item : m_items)
-    if (item.contentid == contentid) return &item;
-  return nullptr;
+  long index = index_of(contentid);
+  return index < 0 ? nullptr : &m_items[static_cast<std::size_t>(index)];
+}
+
+long Dataset::index_of(std::string_view contentid) const {
+  long id = 0;
+  auto res = std::from_chars(contentid.data(), contentid.data() + contentid.size(), id);
+  if (contentid.empty() || res.ec != std::errc{} || res.ptr != contentid.data() + contentid.size())
+    return -1;
+  auto it = m_by_id.find(id);
+  // "0123" is not the item 123: the service compares the text.
+  if (it == m_by_id.end() || m_items[it->second].contentid != contentid) return -1;
+  return static_cast<long>(it->second);
 }
 
 void Dataset::build_summary() {

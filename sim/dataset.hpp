@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -47,6 +48,11 @@ class Dataset {
   const std::vector<std::uint32_t>& ordered(char arrange, int province) const;
   const Item* find(std::string_view contentid) const;
   const std::string& recent_date() const { return m_recent_date; }
+  // An edit of the service: these items (indices) get the given modifiedtime; the listings' order
+  // and the summary follow, and so do their details (they derive from the modifiedtime).
+  void touch(const std::vector<std::uint32_t>& indices, const std::string& modifiedtime);
+  // The index of an item, or -1.
+  long index_of(std::string_view contentid) const;
   // The "dataset" block of GET /stats: what a test can expect the collector to find.
   const nlohmann::json& summary() const { return m_summary; }
 
@@ -59,6 +65,8 @@ class Dataset {
   std::vector<std::string> m_json_list;
   std::vector<std::string> m_json_sync;
   std::array<std::array<std::vector<std::uint32_t>, k_all_provinces + 1>, k_arranges.size()> m_orders;
+  // contentid → index: detail calls look one item up each, thousands of times a run.
+  std::unordered_map<long, std::uint32_t> m_by_id;
   nlohmann::json m_summary;
 };
 

@@ -5,6 +5,7 @@
 
 #include "kto/util/secrets.hpp"
 #include "kto/util/time.hpp"
+#include "faults.hpp"
 #include "render.hpp"
 
 namespace kto::sim {
@@ -32,9 +33,9 @@ std::pair<std::string_view, std::string_view> split_path(std::string_view path) 
   return {path.substr(0, slash), path.substr(slash + 1)};
 }
 
-long long epoch_second() {
+long long steady_ms() {
   using namespace std::chrono;
-  return duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
+  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
 }
 
 util::TimePoint now_ms() {
@@ -43,9 +44,9 @@ util::TimePoint now_ms() {
 
 }  // namespace
 
-Gateway::Gateway(Scenario scenario, const Dataset& data, const std::string& request_log)
-    : m_data(data),
-      m_stats(request_log),
+Gateway::Gateway(Scenario scenario, std::shared_ptr<const Dataset> data, const std::string& request_log)
+    : m_stats(request_log),
+      m_data(std::move(data)),
       m_scenario(std::move(scenario)),
       m_rng(m_scenario.seed ^ 0x9e3779b97f4a7c15ULL) {}
 
@@ -59,30 +60,46 @@ Answer Gateway::gateway_error(std::string_view code, std::string_view message) c
 // Key status, then the per-second window, then the day's use of this operation. Called locked.
 std::optional<Answer> Gateway::check_key(std::string_view operation, const std::string* key) {
   if (!key || key->empty()) return gateway_error(k_unregistered.code, k_unregistered.message);
-  KeySpec spec;
-  if (auto it = m_scenario.keys.find(*key); it != m_scenario.keys.end())
-    spec = it->second;
-  else if (m_scenario.strict_keys)
+  if (m_scenario.strict_keys && !m_scenario.keys.count(*key))
     return gateway_error(k_unregistered.code, k_unregistered.message);
+  const KeySpec spec = spec_of(*key);
   switch (spec.status) {
     case KeyStatus::unregistered: return gateway_error(k_unregistered.code, k_unregistered.message);
     case KeyStatus::expired: return gateway_error(k_expired.code, k_expired.message);
     case KeyStatus::disabled: return gateway_error(k_disabled.code, k_disabled.message);
     case KeyStatus::valid: break;
   }
-  const int per_second = spec.per_second.value_or(m_scenario.per_second);
-  if (per_second > 0) {
-    auto& [second, calls] = m_second[*key];
-    long long current = epoch_second();
-    if (second != current) second = current, calls = 0;
-    if (++calls > per_second) return gateway_error(k_per_second.code, k_per_second.message);
-  }
-  // The counters belong to a KST day and start again at 00:00 KST.
-  std::string today = util::kst_date(now_ms());
-  if (today != m_quota_day) m_quota_day = today, m_used.clear();
-  if (m_used[{*key, std::string(operation)}] >= spec.daily_quota.value_or(m_scenario.daily_quota))
+  if (over_per_second(*key, spec.per_second.value_or(m_scenario.per_second)))
+    return gateway_error(k_per_second.code, k_per_second.message);
+  roll_quota_day();
+  const std::pair<std::string, std::string> counter{*key, std::string(operation)};
+  if (m_used[counter] >= daily_limit(m_scenario, spec, counter.second))
     return gateway_error(k_daily.code, k_daily.message);
   return std::nullopt;
+}
+
+KeySpec Gateway::spec_of(const std::string& key) const {
+  auto it = m_scenario.keys.find(key);
+  return it == m_scenario.keys.end() ? KeySpec{} : it->second;
+}
+
+// A rolling window: more than per_second accepted calls of one key within the last 1,000 ms is
+// refused (and the refused call is not counted, so a client that slows down gets through again).
+// Called locked.
+bool Gateway::over_per_second(const std::string& key, int per_second) {
+  if (per_second <= 0) return false;
+  auto& calls = m_second[key];
+  const long long now = steady_ms();
+  while (!calls.empty() && now - calls.front() >= 1000) calls.pop_front();
+  if (static_cast<int>(calls.size()) >= per_second) return true;
+  calls.push_back(now);
+  return false;
+}
+
+// The counters belong to a KST day and start again at 00:00 KST. Called locked.
+void Gateway::roll_quota_day() {
+  std::string today = util::kst_date(now_ms());
+  if (today != m_quota_day) m_quota_day = today, m_used.clear();
 }
 
 std::optional<FaultKind> Gateway::pick_fault(std::string_view operation) {
@@ -104,6 +121,7 @@ std::optional<FaultKind> Gateway::pick_fault(std::string_view operation) {
 Gateway::Decision Gateway::decide(std::string_view operation, const std::optional<std::string>& key) {
   std::lock_guard lock(m_mutex);
   Decision d;
+  d.data = m_data;
   ++m_call_seq;
   const Scenario& s = m_scenario;
   d.options = {s.max_page_size, s.numbers_as_strings, s.modifiedtime_since};
@@ -125,77 +143,6 @@ Gateway::Decision Gateway::decide(std::string_view operation, const std::optiona
   return d;
 }
 
-namespace {
-
-// Invalid UTF-8 (a lone continuation byte, a byte never valid, a cut two-byte sequence) at the
-// start of every title, in JSON and XML alike.
-void spoil_titles(std::string& body) {
-  for (const std::string_view open : {std::string_view("\"title\":\""), std::string_view("<title>")}) {
-    for (std::size_t at = body.find(open); at != std::string::npos; at = body.find(open, at)) {
-      at += open.size();
-      body.insert(at, "\x80\xff\xc3");
-    }
-  }
-}
-
-// A gateway error whose DOCTYPE defines ten levels of ten-fold entities (a billion "lol"s when
-// expanded) and whose reason code is an entity meaning 30: a parser that expands entities either
-// blows up or reads an unregistered key. Sent with HTTP 200, as the gateway used to.
-std::string entity_bomb_document() {
-  std::string doc = "<?xml version=\"1.0\"?>\n<!DOCTYPE OpenAPI_ServiceResponse [\n"
-                    "  <!ENTITY code \"30\">\n  <!ENTITY lol0 \"lol\">\n";
-  for (int level = 1; level <= 9; ++level) {
-    doc += "  <!ENTITY lol" + std::to_string(level) + " \"";
-    for (int i = 0; i < 10; ++i) doc += "&lol" + std::to_string(level - 1) + ";";
-    doc += "\">\n";
-  }
-  doc += "]>\n<OpenAPI_ServiceResponse><cmmMsgHeader><errMsg>&lol9;</errMsg>"
-         "<returnAuthMsg>&lol9;</returnAuthMsg><returnReasonCode>&code;</returnReasonCode>"
-         "</cmmMsgHeader></OpenAPI_ServiceResponse>";
-  return doc;
-}
-
-}  // namespace
-
-void Gateway::apply_fault(Reply& reply, double cut_fraction, long long huge_bytes) {
-  Answer& a = reply.answer;
-  auto cut = static_cast<std::size_t>(static_cast<double>(a.body.size()) * cut_fraction);
-  switch (*reply.fault) {
-    case FaultKind::http500:
-      a = {500, "text/plain;charset=UTF-8", "Unexpected errors", "", 0};
-      break;
-    case FaultKind::html502:
-      a = {502, "text/html", bad_gateway_page(), "", 0};
-      break;
-    case FaultKind::empty:
-      a.body.clear();
-      a.items = 0;
-      break;
-    case FaultKind::truncated:
-      a.body.resize(std::max<std::size_t>(cut, 1));
-      a.items = 0;
-      break;
-    case FaultKind::reset:
-      reply.cut_at = std::min(cut, a.body.size());
-      a.items = 0;
-      break;
-    case FaultKind::hang:
-      break;
-    case FaultKind::huge:
-      // Trailing whitespace keeps the document valid: under a client's size limit it is a page.
-      if (a.body.size() < static_cast<std::size_t>(huge_bytes))
-        a.body.append(static_cast<std::size_t>(huge_bytes) - a.body.size(), ' ');
-      break;
-    case FaultKind::bad_utf8:
-      spoil_titles(a.body);
-      break;
-    case FaultKind::entities:
-      a = {200, "text/xml;charset=UTF-8", entity_bomb_document(), "", 0};
-      break;
-  }
-  a.outcome = std::string("fault:") + fault_kind_name(*reply.fault);
-}
-
 Reply Gateway::handle(std::string_view path, std::string_view raw_query) {
   auto [service, operation] = split_path(path);
   // A retired or unknown service is as unknown as an unknown operation.
@@ -207,7 +154,7 @@ Reply Gateway::handle(std::string_view path, std::string_view raw_query) {
   Decision d = decide(op_name, key);
   Reply reply;
   reply.latency_ms = d.latency_ms;
-  reply.answer = d.refusal ? std::move(*d.refusal) : serve(m_data, op_name, params, d.options);
+  reply.answer = d.refusal ? std::move(*d.refusal) : serve(*d.data, op_name, params, d.options);
   if (d.fault) {
     reply.fault = d.fault;
     reply.hang_ms = d.hang_ms;
@@ -225,14 +172,64 @@ Reply Gateway::handle(std::string_view path, std::string_view raw_query) {
 
 nlohmann::json Gateway::stats() const {
   nlohmann::json out = m_stats.to_json();
-  out["dataset"] = m_data.summary();
+  std::shared_ptr<const Dataset> data;
+  {
+    std::lock_guard lock(m_mutex);
+    data = m_data;
+  }
+  out["dataset"] = data->summary();
+  out["quota"] = quota_json();
   return out;
+}
+
+// Today's use of every key and operation against its limit, by key fingerprint: what a benchmark
+// needs to show "≥ 98 % of the limit used, none exceeded".
+nlohmann::json Gateway::quota_json() const {
+  std::lock_guard lock(m_mutex);
+  nlohmann::json by_key = nlohmann::json::object();
+  const std::string today = util::kst_date(now_ms());
+  if (today != m_quota_day) return {{"day", today}, {"by_key", by_key}};  // nothing used yet today
+  for (const auto& [counter, used] : m_used)
+    by_key[util::key_fingerprint(counter.first)][counter.second] = {
+        {"used", used}, {"limit", daily_limit(m_scenario, spec_of(counter.first), counter.second)}};
+  return {{"day", m_quota_day}, {"by_key", by_key}};
+}
+
+// "touch": ["<contentid>", …] gives those items a modifiedtime of now (KST); {"contentids": […],
+// "modifiedtime": "yyyyMMddHHmmss"} a given one. Hidden items may be touched too. Called locked.
+Result<std::shared_ptr<const Dataset>> Gateway::touched(const nlohmann::json& touch) const {
+  const nlohmann::json& ids = touch.is_object() ? touch.value("contentids", nlohmann::json()) : touch;
+  if (!ids.is_array()) return make_error("control: touch는 contentid 목록이나 {\"contentids\": […]}여야 합니다");
+  std::string stamp = util::kst_compact_date(now_ms()) + util::format_hms_kst(now_ms());
+  stamp.erase(std::remove(stamp.begin(), stamp.end(), ':'), stamp.end());
+  if (touch.is_object() && touch.contains("modifiedtime")) {
+    const auto& t = touch.at("modifiedtime");
+    if (!t.is_string() || t.get<std::string>().size() != 14)
+      return make_error("control: touch.modifiedtime은 yyyyMMddHHmmss 문자열이어야 합니다");
+    stamp = t.get<std::string>();
+  }
+  std::vector<std::uint32_t> indices;
+  for (const auto& id : ids) {
+    long index = id.is_string() ? m_data->index_of(id.get<std::string>()) : -1;
+    if (index < 0) return make_error("control: touch: 없는 contentid " + id.dump());
+    indices.push_back(static_cast<std::uint32_t>(index));
+  }
+  auto copy = std::make_shared<Dataset>(*m_data);
+  copy->touch(indices, stamp);
+  return std::shared_ptr<const Dataset>(std::move(copy));
 }
 
 Result<void> Gateway::control(const nlohmann::json& patch) {
   std::lock_guard lock(m_mutex);
+  std::shared_ptr<const Dataset> edited;
+  if (patch.is_object() && patch.contains("touch")) {
+    auto t = touched(patch.at("touch"));
+    if (!t) return t.error();
+    edited = std::move(*t);
+  }
   auto effects = apply_control_patch(m_scenario, patch);
   if (!effects) return effects.error();
+  if (edited) m_data = std::move(edited);
   if (effects->faults_replaced) m_call_seq = 0;
   if (effects->reset_quotas) m_used.clear(), m_second.clear();
   return {};

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include "service.hpp"
+
 namespace kto::sim {
 namespace {
 
@@ -74,6 +76,16 @@ void read_dataset(const json& obj, DatasetSpec& out) {
   }
 }
 
+// {"detailCommon2": 500, …}: known operations only, so that a typo does not silently mean "no limit".
+void read_operation_quotas(const json& obj, std::map<std::string, int>& out) {
+  for (const auto& [op, limit] : read_object(obj, "operation_quotas").items()) {
+    if (!is_known_operation(op)) throw FieldError{"operation_quotas: 알 수 없는 오퍼레이션 '" + op + "'"};
+    if (!limit.is_number_integer() || limit.get<long long>() < 0 || limit.get<long long>() > 1000000000)
+      throw FieldError{"operation_quotas." + op + "은(는) 0 이상의 정수여야 합니다"};
+    out[op] = limit.get<int>();
+  }
+}
+
 KeyStatus parse_key_status(const std::string& s) {
   if (s == "valid") return KeyStatus::valid;
   if (s == "unregistered") return KeyStatus::unregistered;
@@ -93,6 +105,7 @@ void read_keys(const json& obj, std::map<std::string, KeySpec>& out) {
     }
     if (spec.contains("daily_quota")) k.daily_quota = read_int(spec, "daily_quota", 0);
     if (spec.contains("per_second")) k.per_second = read_int(spec, "per_second", 0);
+    if (spec.contains("operation_quotas")) read_operation_quotas(spec, k.operation_quotas);
     out[raw] = k;
   }
 }
@@ -146,6 +159,7 @@ void read_service_fields(const json& doc, Scenario& s) {
   if (doc.contains("keys")) read_keys(read_object(doc, "keys"), s.keys);
   s.strict_keys = read_bool(doc, "strict_keys", s.strict_keys);
   s.daily_quota = read_int(doc, "daily_quota", s.daily_quota);
+  if (doc.contains("operation_quotas")) read_operation_quotas(doc, s.operation_quotas);
   s.per_second = read_int(doc, "per_second", s.per_second);
   if (doc.contains("gateway_errors")) {
     const json& g = read_object(doc, "gateway_errors");
@@ -182,6 +196,14 @@ const char* fault_kind_name(FaultKind kind) {
     case FaultKind::entities: return "entities";
   }
   return "?";
+}
+
+int daily_limit(const Scenario& scenario, const KeySpec& spec, const std::string& operation) {
+  if (auto it = spec.operation_quotas.find(operation); it != spec.operation_quotas.end()) return it->second;
+  if (spec.daily_quota) return *spec.daily_quota;
+  if (auto it = scenario.operation_quotas.find(operation); it != scenario.operation_quotas.end())
+    return it->second;
+  return scenario.daily_quota;
 }
 
 Result<Scenario> parse_scenario(const json& doc) {

@@ -27,13 +27,21 @@
 //                                                 // (default: yesterday in KST); the rest are older
 //   },
 //   "keys": {"<raw key>": {"status": "valid"|"unregistered"|"expired"|"disabled",
-//                          "daily_quota": 1000, "per_second": 0}},
+//                          "daily_quota": 1000, "per_second": 0,
+//                          "operation_quotas": {"detailCommon2": 500}}},
 //                                                 // a "keys" map turns on strict checking: an
 //                                                 // unknown key gets 30. "strict_keys": false keeps
 //                                                 // accepting unknown keys while the listed ones
 //                                                 // follow their entry.
 //   "daily_quota": 1000, "per_second": 0,         // defaults for keys without their own
-//                                                 // (per_second 0 = unlimited)
+//                                                 // (per_second 0 = unlimited). Every operation
+//                                                 // has its own daily count per key; beyond the
+//                                                 // limit a call gets 22, beyond per_second calls
+//                                                 // in the last 1,000 ms (rolling) it gets 23.
+//   "operation_quotas": {"detailIntro2": 300},    // daily limits of single operations; a key's
+//                                                 // limit for an operation is, first found: its
+//                                                 // operation_quotas, its daily_quota, these,
+//                                                 // daily_quota. Counts restart at 00:00 KST.
 //   "gateway_errors": {"format": "xml"|"json", "http_status": 403},
 //   "max_page_size": 1000,                        // numOfRows above it: HTTP 200, empty body
 //   "numbers_as_strings": false,                  // numOfRows/pageNo/totalCount as "10"
@@ -59,8 +67,11 @@
 // }
 //
 // POST /control takes a patch with any of: faults (replaces them), latency_ms, keys (merged by key),
-// daily_quota, per_second, gateway_errors, max_page_size, numbers_as_strings,
-// modifiedtime_semantics, strict_keys, and "reset_quotas": true (forgets today's usage).
+// daily_quota, operation_quotas (merged by operation), per_second, gateway_errors, max_page_size, numbers_as_strings,
+// modifiedtime_semantics, strict_keys, and "reset_quotas": true (forgets today's usage: the next
+// KST day as far as quotas go). The gateway also takes "touch": ["<contentid>", …] (those items
+// are edited now: a new modifiedtime, so new details) or {"contentids": […], "modifiedtime":
+// "yyyyMMddHHmmss"}.
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -90,6 +101,7 @@ struct KeySpec {
   KeyStatus status = KeyStatus::valid;
   std::optional<int> daily_quota;  // nullopt = the scenario's default
   std::optional<int> per_second;
+  std::map<std::string, int> operation_quotas;  // operation → daily limit of this key
 };
 
 enum class FaultKind { http500, html502, hang, empty, truncated, reset, huge, bad_utf8, entities };
@@ -114,6 +126,7 @@ struct Scenario {
   std::map<std::string, KeySpec> keys;  // raw key → spec
   bool strict_keys = false;
   int daily_quota = 1000;
+  std::map<std::string, int> operation_quotas;  // operation → the default daily limit
   int per_second = 0;
   bool gateway_errors_json = false;
   int gateway_http_status = 403;
@@ -139,5 +152,8 @@ Result<ControlEffects> apply_control_patch(Scenario& scenario, const nlohmann::j
 Result<std::pair<int, int>> parse_latency_range(const std::string& text);
 
 const char* fault_kind_name(FaultKind kind);
+
+// The daily limit of one key (spec) for one operation: see "operation_quotas" above.
+int daily_limit(const Scenario& scenario, const KeySpec& spec, const std::string& operation);
 
 }  // namespace kto::sim

@@ -6,22 +6,19 @@
 #include <optional>
 
 #include "kto/util/url.hpp"
+#include "details.hpp"
 #include "provinces.hpp"
 #include "render.hpp"
 
 namespace kto::sim {
 namespace {
 
-constexpr std::array<std::string_view, 5> k_operations = {
-    "areaBasedList2", "areaBasedSyncList2", "areaCode2", "ldongCode2", "detailCommon2"};
+constexpr std::array<std::string_view, 8> k_operations = {
+    "areaBasedList2", "areaBasedSyncList2", "areaCode2",   "ldongCode2",
+    "detailCommon2",  "detailIntro2",       "detailImage2", "detailInfo2"};
 
 const char* content_type_of(Format f) {
   return f == Format::json ? "application/json;charset=UTF-8" : "text/xml;charset=UTF-8";
-}
-
-Answer service_error(Format f, std::string_view code, std::string_view message) {
-  return {200, content_type_of(f), service_error_document(f, code, message),
-          "error:" + std::string(code), 0};
 }
 
 bool all_digits(std::string_view s) {
@@ -34,12 +31,6 @@ std::optional<long> read_long(std::string_view s) {
   std::from_chars(s.data(), s.data() + s.size(), v);
   return v;
 }
-
-struct Paging {
-  long rows = 10;
-  long page = 1;
-  long first() const { return (page - 1) * rows; }
-};
 
 // The listing filters that compare one field for equality.
 using Filter = std::pair<std::string_view, std::string Item::*>;
@@ -84,14 +75,6 @@ int candidate_province(const Params& params) {
   return Dataset::k_all_provinces;
 }
 
-Answer finish_page(Format f, const std::vector<std::string_view>& rows, long total,
-                   const Paging& paging, const ServiceOptions& options) {
-  PageMeta meta{static_cast<long>(rows.size()), paging.page, total, options.numbers_as_strings};
-  Answer a{200, content_type_of(f), page_document(f, rows, meta), rows.empty() ? "no_data" : "ok",
-           static_cast<long>(rows.size())};
-  return a;
-}
-
 Answer serve_list(const Dataset& data, bool sync, const Params& params, const Paging& paging,
                   Format f, const ServiceOptions& options) {
   ListQuery q;
@@ -121,7 +104,7 @@ Answer serve_list(const Dataset& data, bool sync, const Params& params, const Pa
     ++total;
   }
   for (const auto& x : xml_rows) rows.push_back(x);
-  return finish_page(f, rows, total, paging, options);
+  return page_answer(f, rows, total, paging, options);
 }
 
 // A code list (areaCode2, ldongCode2): the rows of one page of the 17 provinces.
@@ -143,49 +126,22 @@ Answer serve_codes(bool ldong, const Params& params, const Paging& paging, Forma
                              : code_row(f, int(i + 1), std::to_string(p->area_code), p->short_name));
   }
   std::vector<std::string_view> rows(rendered.begin(), rendered.end());
-  return finish_page(f, rows, total, paging, options);
-}
-
-std::string detail_row(const Item& item, Format f) {
-  const std::vector<std::pair<const char*, std::string>> fields = {
-      {"contentid", item.contentid}, {"contenttypeid", item.contenttypeid},
-      {"title", item.title}, {"createdtime", item.createdtime},
-      {"modifiedtime", item.modifiedtime}, {"tel", item.tel}, {"telname", ""}, {"homepage", ""},
-      {"firstimage", item.firstimage}, {"firstimage2", item.firstimage2},
-      {"cpyrhtDivCd", item.cpyrhtDivCd}, {"areacode", item.areacode},
-      {"sigungucode", item.sigungucode}, {"lDongRegnCd", item.lDongRegnCd},
-      {"lDongSignguCd", item.lDongSignguCd}, {"lclsSystm1", item.lclsSystm1},
-      {"lclsSystm2", item.lclsSystm2}, {"lclsSystm3", item.lclsSystm3}, {"cat1", item.cat1},
-      {"cat2", item.cat2}, {"cat3", item.cat3}, {"addr1", item.addr1}, {"addr2", item.addr2},
-      {"zipcode", item.zipcode}, {"mapx", item.mapx}, {"mapy", item.mapy},
-      {"mlevel", item.mlevel}, {"overview", item.title + "입니다."}};
-  std::string out = f == Format::json ? "{" : "<item>";
-  for (std::size_t i = 0; i < fields.size(); ++i) {
-    if (f == Format::json) {
-      out += (i ? ",\"" : "\"") + std::string(fields[i].first) + "\":";
-      append_json_string(out, fields[i].second);
-    } else {
-      out += "<" + std::string(fields[i].first) + ">";
-      append_xml_text(out, fields[i].second);
-      out += "</" + std::string(fields[i].first) + ">";
-    }
-  }
-  return out + (f == Format::json ? "}" : "</item>");
-}
-
-Answer serve_detail(const Dataset& data, const Params& params, const Paging& paging, Format f,
-                    const ServiceOptions& options) {
-  auto id = params.get("contentId");
-  if (id.empty()) return service_error(f, "11", "NO_MANDATORY_REQUEST_PARAMETERS_ERROR");
-  const Item* item = data.find(id);
-  std::string row;
-  if (item && !item->hidden() && paging.page == 1) row = detail_row(*item, f);
-  std::vector<std::string_view> rows;
-  if (!row.empty()) rows.push_back(row);
-  return finish_page(f, rows, item && !item->hidden() ? 1 : 0, paging, options);
+  return page_answer(f, rows, total, paging, options);
 }
 
 }  // namespace
+
+Answer service_error(Format f, std::string_view code, std::string_view message) {
+  return {200, content_type_of(f), service_error_document(f, code, message),
+          "error:" + std::string(code), 0};
+}
+
+Answer page_answer(Format f, const std::vector<std::string_view>& rows, long total,
+                   const Paging& paging, const ServiceOptions& options) {
+  PageMeta meta{static_cast<long>(rows.size()), paging.page, total, options.numbers_as_strings};
+  return {200, content_type_of(f), page_document(f, rows, meta), rows.empty() ? "no_data" : "ok",
+          static_cast<long>(rows.size())};
+}
 
 const std::string* Params::find(std::string_view name) const {
   for (const auto& [k, v] : list)
@@ -222,7 +178,8 @@ Answer serve(const Dataset& data, std::string_view operation, const Params& para
   Format f = params.get("_type") == "json" ? Format::json : Format::xml;
   if (params.get("MobileOS").empty() || params.get("MobileApp").empty())
     return service_error(f, "11", "NO_MANDATORY_REQUEST_PARAMETERS_ERROR");
-  for (std::string_view name : {"pageNo", "numOfRows", "contentTypeId", "areaCode", "sigunguCode"})
+  for (std::string_view name :
+       {"pageNo", "numOfRows", "contentTypeId", "areaCode", "sigunguCode", "contentId"})
     if (auto v = params.get(name); !v.empty() && !read_long(v))
       return service_error(f, "10", "INVALID_REQUEST_PARAMETER_ERROR");
   Paging paging;
@@ -235,7 +192,8 @@ Answer serve(const Dataset& data, std::string_view operation, const Params& para
   if (operation == "areaBasedSyncList2") return serve_list(data, true, params, paging, f, options);
   if (operation == "areaCode2") return serve_codes(false, params, paging, f, options);
   if (operation == "ldongCode2") return serve_codes(true, params, paging, f, options);
-  return serve_detail(data, params, paging, f, options);
+  if (is_detail_operation(operation)) return serve_detail(data, operation, params, paging, f, options);
+  return service_error(f, "12", "NO_OPENAPI_SERVICE_ERROR");
 }
 
 }  // namespace kto::sim

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "dataset.hpp"
+#include "render.hpp"
 
 namespace kto::sim {
 
@@ -38,6 +39,18 @@ struct ServiceOptions {
 
 // The operations KorService2 answers here; any other gets 12 NO_OPENAPI_SERVICE_ERROR.
 bool is_known_operation(std::string_view operation);
+
+struct Paging {
+  long rows = 10;
+  long page = 1;
+  long first() const { return (page - 1) * rows; }
+};
+
+// The building blocks the operations share: a service error (top-level JSON or an XML header) and
+// a page of already rendered rows with its counts.
+Answer service_error(Format f, std::string_view code, std::string_view message);
+Answer page_answer(Format f, const std::vector<std::string_view>& rows, long total,
+                   const Paging& paging, const ServiceOptions& options);
 
 Answer serve(const Dataset& data, std::string_view operation, const Params& params,
              const ServiceOptions& options);
