@@ -53,6 +53,11 @@ std::string_view Rows::text(int row, int col) const {
           static_cast<std::size_t>(PQgetlength(m_result.get(), row, col))};
 }
 
+std::string_view Rows::command() const {
+  const char* tag = PQcmdStatus(m_result.get());
+  return tag != nullptr ? tag : "";
+}
+
 int Connection::backend_pid() const { return m_conn != nullptr ? PQbackendPID(m_conn) : 0; }
 
 long long Rows::integer(int row, int col) const {
@@ -153,6 +158,12 @@ void Connection::note_failure(const PGresult* result) {
 Result<Rows> Connection::exec(std::string_view sql, std::span<const Param> params,
                               std::string_view doing) {
   if (m_conn == nullptr || PQstatus(m_conn) == CONNECTION_BAD) {
+    // Inside a transaction a new session would run the statement outside it (a COMMIT there
+    // "succeeds" with nothing to commit): the transaction fails and transaction() decides.
+    if (m_in_transaction) {
+      m_lost = m_retryable = true;
+      return statement_error(nullptr, m_conn, doing, m_display_url);
+    }
     if (auto ok = reconnect(); !ok) return ok.error();
   }
   std::vector<const char*> values;

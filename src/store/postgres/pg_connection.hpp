@@ -24,13 +24,13 @@ typedef struct pg_result PGresult;  // NOLINT(modernize-use-using)
 namespace kto::store::pg {
 
 struct ConnectOptions {
-  std::string url;  // postgresql://user:password@host:port/dbname?…
+  std::string url{};  // postgresql://user:password@host:port/dbname?…
   int connect_timeout_s = 10;
   int statement_timeout_ms = 30000;
   // Times a transaction is run again after a lost connection (or a serialization failure).
   int max_retries = 3;
   // Waits between reconnection attempts; injected so tests decide how long a restart may take.
-  std::function<void(std::chrono::milliseconds)> sleep;
+  std::function<void(std::chrono::milliseconds)> sleep{};
 };
 
 using Param = std::optional<std::string>;  // nullopt is SQL NULL
@@ -46,6 +46,7 @@ class Rows {
   std::string_view text(int row, int col) const;
   long long integer(int row, int col) const;  // 0 for NULL
   long long affected() const;                 // rows an INSERT/UPDATE/DELETE/COPY touched
+  std::string_view command() const;           // the command tag: "COMMIT", "ROLLBACK", …
 
  private:
   std::shared_ptr<PGresult> m_result;
@@ -102,6 +103,8 @@ class Connection {
   Result<void> reconnect();
   Result<void> run_once(const std::function<Result<void>(Connection&)>& body,
                         std::string_view doing, bool& retry);
+  Result<void> body_and_commit(const std::function<Result<void>(Connection&)>& body,
+                               std::string_view doing, bool& retry);
   Result<std::optional<bool>> committed(const std::string& xid, std::string_view doing);
   Error lost_error(std::string_view doing) const;
   void note_failure(const PGresult* result);
@@ -111,6 +114,7 @@ class Connection {
   PGconn* m_conn = nullptr;
   bool m_lost = false;        // the last failure was a lost connection
   bool m_retryable = false;   // the last failure asked for the transaction to be rerun
+  bool m_in_transaction = false;  // between BEGIN and the end of COMMIT
   int m_reconnects = 0;
   std::set<std::string> m_locks;
 };

@@ -42,6 +42,10 @@ void append_row(std::string& out, const Row& row) {
 Result<long long> Connection::copy_in(std::string_view copy_sql, std::span<const Row> rows,
                                       std::string_view doing) {
   if (m_conn == nullptr || PQstatus(m_conn) == CONNECTION_BAD) {
+    if (m_in_transaction) {
+      m_lost = m_retryable = true;
+      return statement_error(nullptr, m_conn, doing, m_display_url);
+    }
     if (auto ok = reconnect(); !ok) return ok.error();
   }
   const std::string sql(copy_sql);

@@ -12,8 +12,8 @@
 namespace kto::store::pg {
 
 struct KeyRow {
-  std::string fingerprint;  // util::key_fingerprint
-  std::string preview;      // util::mask_key
+  std::string fingerprint{};  // util::key_fingerprint
+  std::string preview{};    // util::mask_key
   int position = 0;         // the key's place in KTO_API_KEY
   int daily_limit = 1000;
 };

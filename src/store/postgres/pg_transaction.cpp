@@ -31,6 +31,14 @@ Result<void> Connection::run_once(const std::function<Result<void>(Connection&)>
     retry = m_retryable;
     return begin.error();
   }
+  m_in_transaction = true;
+  Result<void> done = body_and_commit(body, doing, retry);
+  m_in_transaction = false;
+  return done;
+}
+
+Result<void> Connection::body_and_commit(const std::function<Result<void>(Connection&)>& body,
+                                         std::string_view doing, bool& retry) {
   // The transaction's id, assigned now, so that after a lost COMMIT the server can say whether
   // it committed.
   auto xid = exec("SELECT txid_current()::text", {}, doing);
@@ -41,12 +49,17 @@ Result<void> Connection::run_once(const std::function<Result<void>(Connection&)>
     return done;
   }
   auto commit = exec("COMMIT", {}, doing);
+  // A transaction that failed inside (an error body let pass) ends in ROLLBACK, not COMMIT.
+  if (commit && commit->command() == "ROLLBACK")
+    return make_error("PostgreSQL 트랜잭션이 오류로 취소되었습니다 (" + std::string(doing) +
+                      "): 저장되지 않았습니다. 로그의 앞선 오류를 확인하세요");
   if (commit) return {};
   if (!m_lost) {
     retry = m_retryable;
     return commit.error();
   }
   // The connection died while COMMIT was on its way: it may or may not have committed.
+  m_in_transaction = false;
   const std::string id(xid->text(0, 0));
   auto outcome = committed(id, doing);
   if (!outcome) return outcome.error();

@@ -12,11 +12,11 @@
 namespace kto::store::pg {
 
 struct ClaimRequest {
-  std::string worker;          // host:pid:random, unique per process
-  std::string areas;           // the provinces as a PostgreSQL array literal: "{1,6,31}"
+  std::string worker{};          // host:pid:random, unique per process
+  std::string areas{};           // the provinces as a PostgreSQL array literal: "{1,6,31}"
   int limit = 50;              // items per claim
   int lease_seconds = 300;     // how long the claim holds without renewal
-  std::string now;             // ISO 8601, from the injected clock
+  std::string now{};             // ISO 8601, from the injected clock
 };
 
 // Claims up to limit shown items of the areas whose details are missing or older than their
