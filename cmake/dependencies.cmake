@@ -9,6 +9,8 @@ find_package(pugixml REQUIRED)
 find_package(OpenSSL REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+# PostgreSQL's C client (Debian libpq-dev); docs/postgresql.md says why libpq and not libpqxx.
+pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
 if(KTO_BUILD_TESTS)
   find_package(GTest REQUIRED)
 endif()

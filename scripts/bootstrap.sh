@@ -17,11 +17,12 @@ if [ "${1:-}" = "--programs-only" ]; then
 fi
 
 packages=(build-essential cmake pkg-config libcurl4-openssl-dev nlohmann-json3-dev libspdlog-dev
-  libcli11-dev libsqlite3-dev libcpp-httplib-dev libpugixml-dev libssl-dev)
+  libcli11-dev libsqlite3-dev libpq-dev libcpp-httplib-dev libpugixml-dev libssl-dev)
 # clang + libclang-rt-dev (libFuzzer and clang's sanitizer runtimes, same version as the default
-# clang) are for scripts/fuzz.sh; time (/usr/bin/time) and jq are for scripts/bench_e2e.sh.
+# clang) are for scripts/fuzz.sh; time (/usr/bin/time) and jq are for scripts/bench_e2e.sh;
+# postgresql is the throwaway server of the PostgreSQL tests (scripts/pg_test_cluster.sh).
 [ -n "$programs_only" ] || packages+=(libgtest-dev libgmock-dev libbenchmark-dev curl clang
-  libclang-rt-dev time jq)
+  libclang-rt-dev time jq postgresql)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

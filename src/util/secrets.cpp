@@ -60,6 +60,34 @@ void mask_service_key_params(std::string& text) {
   }
 }
 
+// The password of every "scheme://user:password@" and of every "password=value" in text.
+void mask_passwords(std::string& text) {
+  static const std::string k_masked = "***";
+  std::size_t pos = 0;
+  while ((pos = text.find("://", pos)) != std::string::npos) {
+    const std::size_t user = pos + 3;
+    std::size_t end = user;
+    while (end < text.size() && text[end] != '@' && text[end] != '/' && text[end] != ' ' &&
+           text[end] != '"' && text[end] != '\'' && text[end] != '\n')
+      ++end;
+    const std::size_t colon = text.find(':', user);
+    if (end < text.size() && text[end] == '@' && colon < end && text.compare(colon + 1, end - colon - 1, k_masked) != 0) {
+      text.replace(colon + 1, end - colon - 1, k_masked);
+      end = colon + 1 + k_masked.size();
+    }
+    pos = end;
+  }
+  static const std::string k_setting = "password=";
+  pos = 0;
+  while ((pos = text.find(k_setting, pos)) != std::string::npos) {
+    const std::size_t start = pos + k_setting.size();
+    std::size_t end = start;
+    while (end < text.size() && text[end] != ' ' && text[end] != '&' && text[end] != '\n') ++end;
+    text.replace(start, end - start, k_masked);
+    pos = start + k_masked.size();
+  }
+}
+
 }  // namespace
 
 std::string mask_key(std::string_view key) {
@@ -93,6 +121,20 @@ void register_secret(std::string_view key) {
   add_locked(url_decode_query(raw), preview);
 }
 
+void register_password(std::string_view password) {
+  if (password.size() < 4) return;
+  std::string raw(password);
+  std::lock_guard lock(g_mutex);
+  for (std::string form : {raw, url_encode(raw), url_decode(raw), url_decode_query(raw)})
+    add_locked(std::move(form), "***");
+}
+
+std::string mask_url_password(std::string_view text) {
+  std::string out(text);
+  mask_passwords(out);
+  return out;
+}
+
 void clear_secrets() {
   std::lock_guard lock(g_mutex);
   g_secrets.clear();
@@ -101,6 +143,7 @@ void clear_secrets() {
 std::string redact(std::string_view text) {
   std::string out(text);
   mask_service_key_params(out);
+  mask_passwords(out);
   std::lock_guard lock(g_mutex);
   for (const auto& s : g_secrets)
     // A secret shorter than its preview could only appear by accident in ordinary words; keys are

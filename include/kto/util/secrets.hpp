@@ -18,8 +18,17 @@ void register_secret(std::string_view key);
 // Forgets every registered secret (tests).
 void clear_secrets();
 
+// Registers a database password so redact() replaces it, and its URL-encoded and -decoded forms,
+// with "***": unlike a key, no part of a password is ever shown. Passwords shorter than 4
+// characters are masked only inside URLs (replacing every "ab" of a log would garble it).
+void register_password(std::string_view password);
+
+// The URL with the password of its user part (scheme://user:password@host…) and of any
+// "password=" setting shown as "***"; other text is returned as it is.
+std::string mask_url_password(std::string_view text);
+
 // Replaces every registered secret in text with its preview, and any "serviceKey=<value>" with
-// "serviceKey=<preview>". Thread-safe.
+// "serviceKey=<preview>", and masks the passwords of database URLs (mask_url_password). Thread-safe.
 std::string redact(std::string_view text);
 
 }  // namespace kto::util
