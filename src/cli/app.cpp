@@ -28,6 +28,8 @@ constexpr const char* k_footer =
     "  collector --mode all                    # 전국\n"
     "  collector collect --resume              # 중단된 수집 이어서 하기\n"
     "  collector collect --since last          # 야간 증분 수집\n"
+    "  collector collect --since last --details # 야간 증분 수집 + 상세정보\n"
+    "  collector details --budget 500          # 상세정보만 (작업별 최대 500회)\n"
     "  collector status | health | recover     # API 키 상태 확인 / 건강 상태 점검 / 복구\n"
     "  collector -i                            # 대화형 메뉴\n"
     "종료 코드: 0 완료, 1 실패, 2 잘못된 사용/설정, 3 사용 가능한 키 없음, 4 일부만 수집,\n"
@@ -115,7 +117,9 @@ struct CommandLine {
   StatusArgs status_args;
   KeysArgs keys_args;
   ExportArgs export_args;
+  DetailsArgs details_args;
   CLI::App* collect = nullptr;
+  CLI::App* details = nullptr;
   CLI::App* status = nullptr;
   CLI::App* health = nullptr;
   CLI::App* recover = nullptr;
@@ -136,7 +140,13 @@ void add_top_level(CLI::App& app, CommandLine& cl) {
   cl.collect = app.add_subcommand("collect", "음식점 수집 (기본 명령)");
   add_collect_options(*cl.collect, cl.collect_args);
   cl.collect->footer("예:\n  collector collect --mode regions --regions 1,6,31\n"
-                     "  collector collect --resume\n  collector collect --since 20261124 --json");
+                     "  collector collect --resume\n  collector collect --since 20261124 --json\n"
+                     "  collector collect --resume --since last --details   # 야간 실행\n"
+                     "종료 코드: 0 완료 (--details: 오늘 한도나 --budget에 닿아 남은 상세정보가 있어도),\n"
+                     "          1 실패, 2 잘못된 사용/설정 (호출 없음), 3 사용 가능한 키 없음, 4 일부만\n"
+                     "          수집, 5 다른 실행이 잠금을 쥐고 있음, 130/143 SIGINT/SIGTERM으로 멈춤.");
+  cl.details = app.add_subcommand("details", "상세정보만 받기: 저장된 음식점의 소개, 영업시간, 메뉴, 사진");
+  setup_details(*cl.details, cl.details_args);
 }
 
 void add_key_commands(CLI::App& app, CommandLine& cl) {
@@ -194,6 +204,7 @@ std::optional<int> parse(CLI::App& app, int argc, char** argv) {
 int run_command(const CommandLine& cl) {
   const GlobalOptions& g = cl.global;
   if (cl.collect->parsed()) return run_collect(g, cl.collect_args);
+  if (cl.details->parsed()) return run_details(g, cl.details_args);
   if (cl.status->parsed()) return run_status(g, cl.status_args);
   if (cl.health->parsed()) return run_health(g);
   if (cl.recover->parsed()) return run_recover(g);

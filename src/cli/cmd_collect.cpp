@@ -7,6 +7,8 @@
 #include <iostream>
 
 #include "collect_report.hpp"
+#include "details_report.hpp"
+#include "stop_signal.hpp"
 #include "kto/api/operations.hpp"
 #include "kto/api/regions.hpp"
 #include "kto/cli/commands.hpp"
@@ -21,23 +23,6 @@
 
 namespace kto::cli {
 namespace {
-
-// Set by the signal handler; lock-free atomics are safe to touch there.
-std::atomic<bool> g_stop{false};
-std::atomic<int> g_signal{0};
-
-extern "C" void on_stop_signal(int sig) {
-  g_signal.store(sig);
-  g_stop.store(true);
-}
-
-void install_signal_handlers() {
-  struct sigaction sa {};
-  sa.sa_handler = on_stop_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
-}
 
 int fail(const Error& error) {
   std::cerr << "collector: " << util::redact(error.message) << "\n";
@@ -238,11 +223,21 @@ void add_collect_options(CLI::App& app, CollectArgs& a) {
   app.add_option("--metrics-file", a.metrics_file, "끝날 때 Prometheus 지표를 이 파일에 씁니다")
       ->type_name("PATH");
   app.add_flag("--wait", a.wait, "다른 실행이 잠금을 쥐고 있으면 종료 코드 5로 끝내지 않고 기다립니다");
+  app.add_option_function<std::string>(
+         "--details", [&a](const std::string& v) { a.details = v; },
+         "목록 수집 뒤 그 지역 음식점의 상세정보도 받습니다: common, intro, images를 쉼표로 "
+         "(값 없이 쓰면 common,intro). 오늘 키에 남은 호출만 쓰고 나머지는 다음 실행이 이어 받습니다")
+      ->expected(0, 1)
+      ->type_name("LIST");
+  app.add_option("--budget", a.budget, "--details: 이번 실행에서 작업별로 쓸 상세정보 호출 수의 상한")
+      ->type_name("N");
 }
 
 int run_collect(const GlobalOptions& global, CollectArgs args) {
   auto options = validate(args, util::system_clock());
   if (!options) return fail(options.error());
+  auto details = details_options(args.details, args.budget, args.concurrency, true);
+  if (!details) return fail(details.error());
   if (options->mode == collect::Mode::list) return run_regions(global);
 
   auto ctx = make_context(global, LogKind::collector, true);
@@ -263,24 +258,40 @@ int run_collect(const GlobalOptions& global, CollectArgs args) {
   bool terminal = util::stdin_is_tty() && util::stderr_is_tty() && !global.json;
   precheck_keys(*ctx, operation, terminal);
 
-  install_signal_handlers();
+  install_stop_handlers();
   collect::Collector collector(*ctx->client, **db, *ctx->pool, *ctx->clock);
   bool progress = util::stdout_is_tty() && util::stderr_is_tty() && !global.json && !global.quiet;
   if (progress) collector.on_progress(show_progress);
   log_start(*options, *resumed);
-  auto report = collector.run(*options, g_stop);
+  auto report = collector.run(*options, stop_requested());
   if (progress) util::terminal_status_line().clear();
   if (report.status == store::RunStatus::interrupted)
-    report.exit_code = g_signal.load() == SIGTERM ? ExitCode::sigterm : ExitCode::sigint;
+    report.exit_code = stop_signal() == SIGTERM ? ExitCode::sigterm : ExitCode::sigint;
+  // The details of the run's provinces follow a listing that stored what it could.
+  std::optional<collect::DetailsReport> detail_report;
+  if (*details && (report.status == store::RunStatus::success ||
+                   report.status == store::RunStatus::partial)) {
+    (*details)->area_codes = collect::area_codes_for(report.options);
+    (*details)->run_id = report.run_id;
+    detail_report = run_detail_work(*ctx, **db, **details);
+  }
+  const ExitCode exit_code =
+      detail_report ? combined_exit(report.exit_code, detail_report->exit_code) : report.exit_code;
   if (auto saved = ctx->pool->save(); !saved) spdlog::warn("⚠️ {}", saved.error().message);
 
+  const collect::DetailsReport* shown = detail_report ? &*detail_report : nullptr;
   if (!args.metrics_file.empty())
-    if (auto ok = write_metrics(args.metrics_file, report, *ctx->pool, *ctx->clock); !ok)
+    if (auto ok = write_metrics(args.metrics_file, report, *ctx->pool, *ctx->clock, shown); !ok)
       spdlog::warn("⚠️ 지표 파일: {}", ok.error().message);
-  if (global.json)
-    std::cout << collect_json(report).dump(2) << std::endl;
-  else
-    std::cout << render_collect_summary(report) << std::flush;
+  if (global.json) {
+    auto doc = collect_json(report);
+    if (shown) add_details_json(doc, *shown);
+    doc["exit_code"] = static_cast<int>(exit_code);
+    std::cout << doc.dump(2) << std::endl;
+  } else {
+    std::cout << render_collect_summary(report) << (shown ? render_details_summary(*shown) : "")
+              << std::flush;
+  }
   // A failed run (the disk, the database, a refused request) says why in one line on stderr and in
   // the log, with --json too: the report's errors are not where cron's mail looks.
   if (report.status == store::RunStatus::failed)
@@ -294,7 +305,7 @@ int run_collect(const GlobalOptions& global, CollectArgs args) {
               << (report.no_key_message.empty() ? std::string("사용 가능한 KTO API 키가 없습니다")
                                                 : util::redact(report.no_key_message))
               << ". 'collector status'로 확인하고 'collector collect --resume'으로 이어서 수집하세요\n";
-  return static_cast<int>(report.exit_code);
+  return static_cast<int>(exit_code);
 }
 
 }  // namespace kto::cli

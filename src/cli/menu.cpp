@@ -21,6 +21,7 @@ constexpr const char* k_menu =
     "5. API 키 상태 확인\n"
     "6. API 키 건강 상태 점검\n"
     "7. 문제 키 복구 시도\n"
+    "8. 음식점 상세정보 수집 (소개, 영업시간, 메뉴; 오늘 남은 한도만큼)\n"
     "0. 종료\n"
     "==================================================\n";
 
@@ -85,7 +86,7 @@ int run_menu(const GlobalOptions& global, std::istream& in, std::ostream& out) {
   int last = 0;
   for (;;) {
     out << k_menu;
-    auto choice = ask(in, out, "선택하세요 (0-7): ");
+    auto choice = ask(in, out, "선택하세요 (0-8): ");
     if (!choice) return last;
     if (*choice == "0") {
       out << "종료합니다.\n";
@@ -106,8 +107,12 @@ int run_menu(const GlobalOptions& global, std::istream& in, std::ostream& out) {
       last = show_health(global, out);
     } else if (*choice == "7") {
       last = show_recover(global, out);
+    } else if (*choice == "8") {
+      // The stored restaurants of every province, common,intro: what the nightly line does.
+      out.flush();
+      last = run_details(global, DetailsArgs{});
     } else {
-      out << "❌ 잘못된 선택입니다. 0-7 사이의 번호를 입력하세요.\n";
+      out << "❌ 잘못된 선택입니다. 0-8 사이의 번호를 입력하세요.\n";
     }
   }
 }

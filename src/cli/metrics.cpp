@@ -111,13 +111,54 @@ void run_metrics(std::string& out, const collect::CollectReport& report, const u
         run_duration_seconds(report));
 }
 
+// Per detail operation (the TourAPI operation, as kto_key_calls_total names it): what is left
+// and what the run stored.
+void details_metrics(std::string& out, const collect::DetailsReport& details) {
+  auto per_op = [&](const char* name, const char* type, const char* help, auto value) {
+    header(out, name, type, help);
+    for (const auto& [op, r] : details.ops)
+      out += fmt::format("{}{{operation=\"{}\"}} {}\n", name, collect::operation_of(op), value(r));
+  };
+  per_op("kto_details_pending", "gauge",
+         "Detail calls still pending after the last run, per operation (images: two per item).",
+         [](const collect::DetailOpReport& r) { return r.pending; });
+  per_op("kto_details_fetched_total", "counter",
+         "Items whose details the last run stored, per operation; each run starts from 0.",
+         [](const collect::DetailOpReport& r) { return r.fetched; });
+  per_op("kto_details_empty_total", "counter",
+         "Items the last run found without details (items \"\"), per operation.",
+         [](const collect::DetailOpReport& r) { return r.empty; });
+  per_op("kto_details_failed_total", "counter",
+         "Items still failing after every retry in the last run, per operation.",
+         [](const collect::DetailOpReport& r) { return r.failed; });
+  if (auto days = details.estimate_days())
+    gauge(out, "kto_details_estimate_days",
+          "Days the pending details take at the keys' daily limits less the reserve.",
+          static_cast<double>(*days));
+}
+
 }  // namespace
 
 Result<void> write_metrics(const std::filesystem::path& path, const collect::CollectReport& report,
-                           const keys::KeyPool& pool, const util::Clock& clock) {
+                           const keys::KeyPool& pool, const util::Clock& clock,
+                           const collect::DetailsReport* details) {
   std::string out;
   key_metrics(out, pool);
   run_metrics(out, report, clock, previous_last_success(path));
+  if (details) details_metrics(out, *details);
+  return util::write_file_atomic(path, out, 0644);
+}
+
+Result<void> write_details_metrics(const std::filesystem::path& path,
+                                   const collect::DetailsReport& details,
+                                   const keys::KeyPool& pool) {
+  std::string out;
+  key_metrics(out, pool);
+  if (auto last_success = previous_last_success(path)) {
+    header(out, k_last_success, "gauge", "Unix time of the last successful run's end.");
+    out += fmt::format("{} {}\n", k_last_success, *last_success);
+  }
+  details_metrics(out, details);
   return util::write_file_atomic(path, out, 0644);
 }
 

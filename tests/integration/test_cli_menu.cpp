@@ -17,6 +17,7 @@ constexpr const char* k_menu_lines[] = {
     "5. API 키 상태 확인",
     "6. API 키 건강 상태 점검",
     "7. 문제 키 복구 시도",
+    "8. 음식점 상세정보 수집 (소개, 영업시간, 메뉴; 오늘 남은 한도만큼)",
     "0. 종료",
 };
 
@@ -36,7 +37,7 @@ TEST(CliMenu, ShowsTheSeedsMenuAndEndsOnZero) {
   auto r = cli.run({"-i"}, "0\n");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   for (const char* line : k_menu_lines) EXPECT_TRUE(contains(r.out, line)) << line;
-  EXPECT_TRUE(contains(r.out, "선택하세요 (0-7): ")) << r.out;
+  EXPECT_TRUE(contains(r.out, "선택하세요 (0-8): ")) << r.out;
   EXPECT_TRUE(contains(r.out, "종료합니다.")) << r.out;
 }
 
@@ -47,7 +48,7 @@ TEST(CliMenu, RegionsStatusAndInvalidChoiceThenEndOfInput) {
   EXPECT_TRUE(contains(r.out, "사용 가능한 지역 코드")) << r.out;
   EXPECT_TRUE(contains(r.out, "제주")) << r.out;
   EXPECT_TRUE(contains(r.out, "API 키 상태 보고서")) << r.out;
-  EXPECT_TRUE(contains(r.out, "잘못된 선택입니다. 0-7 사이의 번호를 입력하세요.")) << r.out;
+  EXPECT_TRUE(contains(r.out, "잘못된 선택입니다. 0-8 사이의 번호를 입력하세요.")) << r.out;
   EXPECT_EQ(count(r.out, "0. 종료"), 4u) << "the menu comes back after every choice";
   EXPECT_FALSE(contains(r.out, "종료합니다.")) << "the end of input just ends the menu";
 }

@@ -23,9 +23,26 @@ struct CollectArgs {
   std::string since;
   std::string metrics_file;
   bool wait = false;  // wait for another run's lock instead of exiting 5
+  // --details[=LIST]: the details after the listing; "" when given without a list.
+  std::optional<std::string> details;
+  std::string budget;  // --budget N, checked with the details ("" = none)
 };
 void add_collect_options(CLI::App& app, CollectArgs& args);
 int run_collect(const GlobalOptions& global, CollectArgs args);
+
+// `collector details`: only the details of the stored restaurants of a scope (no listing).
+struct DetailsArgs {
+  std::string mode;  // "" = every province the database holds
+  std::string regions;
+  bool regions_set = false;
+  std::optional<std::string> details;  // nullopt or "" = common,intro
+  std::string budget;
+  int concurrency = 0;
+  std::string metrics_file;
+  bool wait = false;
+};
+void setup_details(CLI::App& app, DetailsArgs& args);
+int run_details(const GlobalOptions& global, const DetailsArgs& args);
 
 struct StatusArgs {
   bool watch = false;
