@@ -40,6 +40,11 @@ class SqliteStore final : public Store {
   Result<std::vector<UpsertStats>> write_pages(std::span<const PageWrite> pages) override;
   Result<std::vector<PageCheckpoint>> checkpoints(std::int64_t run_id) override;
 
+  Result<PendingChunk> pending_details(const PendingQuery& query, const PendingCursor& cursor,
+                                       int limit) override;
+  Result<PendingCounts> count_pending_details(const PendingQuery& query) override;
+  Result<DetailWriteStats> write_details(std::span<const DetailWrite> batch) override;
+
   Result<long long> count_restaurants() override;
   Result<std::map<int, long long>> count_by_area() override;
   Result<long long> count_visible() override;

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "kto/store/details.hpp"
 #include "kto/store/run_status.hpp"
 #include "kto/util/json_view.hpp"
 #include "kto/util/result.hpp"
@@ -109,9 +110,23 @@ class Store {
   // Rows the listings still show (hidden = 0).
   virtual Result<long long> count_visible() = 0;
 
+  // Restaurant details (details.hpp, docs/contracts.md "Details").
+  // Up to limit pending items of query.kind from cursor on: new, then changed, then backlog, each
+  // by contentid. Each call reads only what it returns (plus the rows it passes over), so memory
+  // stays flat however many are pending.
+  virtual Result<PendingChunk> pending_details(const PendingQuery& query,
+                                               const PendingCursor& cursor, int limit) = 0;
+  // How many items of query.kind are pending, by class (the report's "남은 상세정보", metrics).
+  virtual Result<PendingCounts> count_pending_details(const PendingQuery& query) = 0;
+  // One transaction: every write of the batch or, on an error, none of them. common / intro
+  // update their columns, raw text, fetch time and modifiedtime; images replace the item's images
+  // of that kind and record the fetch.
+  virtual Result<DetailWriteStats> write_details(std::span<const DetailWrite> batch) = 0;
+
   // Streams every row (UTF-8): CSV with RFC 4180 quoting and a header, or one JSON object a line.
   // Rows by contentid, every column but raw_json; CSV has CRLF line ends and no BOM; JSONL numbers
-  // are JSON numbers. Both return the rows written.
+  // are JSON numbers. The details follow: CSV their columns (empty when none), JSONL a "details"
+  // object (null when none) and an "images" list. Both return the rows written.
   virtual Result<long long> export_csv(std::ostream& out) = 0;
   virtual Result<long long> export_jsonl(std::ostream& out) = 0;
 
