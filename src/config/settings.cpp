@@ -172,6 +172,15 @@ Result<Settings> load_settings(const SettingsSources& sources) {
   auto limit = positive_int(layers, "KTO_API_DAILY_LIMIT", 1000, 100000000);
   if (!limit) return limit.error();
   s.policy.daily_limit = *limit;
+  // Calls left to other programs sharing the keys; keeping the whole limit would leave a key
+  // nothing to spend, which is a slip, not a wish.
+  auto reserve = whole_number(layers, "KTO_KEY_RESERVE", 0, 0, 100000000);
+  if (!reserve) return reserve.error();
+  if (*reserve >= *limit)
+    return make_error("KTO_KEY_RESERVE=" + std::to_string(*reserve) + "은(는) KTO_API_DAILY_LIMIT(" +
+                          std::to_string(*limit) + ")보다 작아야 합니다: 남겨 둘 호출 수를 줄이세요",
+                      ExitCode::usage);
+  s.policy.reserve = *reserve;
   auto max_errors = positive_int(layers, "KTO_KEY_MAX_CONSECUTIVE_ERRORS", 5, 1000);
   if (!max_errors) return max_errors.error();
   s.policy.max_consecutive_errors = *max_errors;

@@ -80,9 +80,12 @@ detail::Availability KeyPool::Impl::availability(const detail::KeySlot& slot,
     a.until = a.until ? std::max(*a.until, until) : until;
   };
   int used = usage_of(s, operation);
-  if (used >= policy.daily_limit)
+  if (used >= spendable())
     block(UnavailableReason::daily_limit, util::next_kst_midnight(now),
-          fmt::format("일일 한도 도달 ({}/{})", used, policy.daily_limit));
+          policy.reserve > 0
+              ? fmt::format("일일 한도 도달 ({}/{}, 예비 {}회 남김)", used, policy.daily_limit,
+                            policy.reserve)
+              : fmt::format("일일 한도 도달 ({}/{})", used, policy.daily_limit));
   if (auto it = s.rate_limited_until.find(std::string(operation));
       it != s.rate_limited_until.end() && it->second > now)
     block(UnavailableReason::rate_limited, it->second,
@@ -123,6 +126,39 @@ KeyStatus KeyPool::Impl::status_of(const detail::KeySlot& slot, std::string_view
   out.last_used_at = s.last_used_at;
   out.last_error_at = s.last_error_at;
   out.last_error = s.last_error;
+  return out;
+}
+
+KeyQuota KeyPool::Impl::quota_of(const detail::KeySlot& slot, std::string_view operation,
+                                 util::TimePoint now) const {
+  const auto& s = slot.state;
+  KeyQuota q;
+  q.index = slot.index;
+  q.preview = s.preview;
+  // The gateway's 22 says the operation is spent, whatever our count says: nothing left today.
+  auto rested = s.rate_limited_until.find(std::string(operation));
+  q.serving = s.is_active && (rested == s.rate_limited_until.end() || rested->second <= now);
+  if (q.serving) q.left = std::max(0, spendable() - usage_of(s, operation));
+  return q;
+}
+
+long long KeyPool::calls_left_today(std::string_view operation) const {
+  return quota_today(operation).calls_left;
+}
+
+QuotaToday KeyPool::quota_today(std::string_view operation) const {
+  auto& d = *m_impl;
+  std::lock_guard lock(d.mutex);
+  auto now = d.clock.now();
+  d.roll_day(now);
+  QuotaToday out;
+  for (const auto& slot : d.keys) {
+    KeyQuota q = d.quota_of(slot, operation, now);
+    out.calls_left += q.left;
+    if (slot.state.is_active) ++out.keys;
+    out.by_key.push_back(std::move(q));
+  }
+  out.per_day = static_cast<long long>(out.keys) * d.spendable();
   return out;
 }
 

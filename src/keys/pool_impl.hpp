@@ -1,6 +1,7 @@
 #pragma once
 // KeyPool's insides, shared by key_pool.cpp (selection, outcomes), key_persist.cpp (the state
 // file) and key_health.cpp (status, health, recovery). Private to src/keys.
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 
@@ -77,7 +78,12 @@ struct KeyPool::Impl {
   std::atomic<bool> save_pending{false};
   std::string last_save_error;
 
+  // Calls a key may make of one operation a day: its limit less what is left for others.
+  int spendable() const { return std::max(0, policy.daily_limit - policy.reserve); }
+
   // All of these need `mutex` held.
+  KeyQuota quota_of(const detail::KeySlot& slot, std::string_view operation,
+                    util::TimePoint now) const;
   void roll_day(util::TimePoint now);
   detail::Availability availability(const detail::KeySlot& slot, std::string_view operation,
                                      util::TimePoint now) const;

@@ -25,6 +25,10 @@ namespace kto::keys {
 
 struct KeyPolicy {
   int daily_limit = 1000;                            // KTO_API_DAILY_LIMIT, per key per operation
+  // KTO_KEY_RESERVE: calls per key and operation left unspent each KST day for other programs
+  // sharing the keys. A key whose usage of an operation reaches daily_limit − reserve is not
+  // handed out for it again that day. 0 ≤ reserve < daily_limit (the settings check it).
+  int reserve = 0;
   int max_consecutive_errors = 5;                    // KTO_KEY_MAX_CONSECUTIVE_ERRORS
   std::chrono::seconds error_cooldown{600};          // KTO_KEY_ERROR_COOLDOWN
   std::chrono::seconds rate_limit_cooldown{3600};    // KTO_KEY_RATE_LIMIT_COOLDOWN (capped at KST midnight)
@@ -91,6 +95,23 @@ struct KeyStatus {
   std::optional<util::TimePoint> last_used_at;
   std::optional<util::TimePoint> last_error_at;
   std::optional<std::string> last_error;
+};
+
+// What one key may still spend on an operation today (KeyPool::quota_today).
+struct KeyQuota {
+  std::size_t index = 0;
+  std::string preview;
+  bool serving = false;  // active and not told by the gateway (22) that the operation is spent
+  long long left = 0;    // max(0, daily_limit − reserve − usage today); 0 when not serving
+};
+
+// The schedule a run spends against: what the keys have left today for one operation, and what
+// they may spend in a whole day (for estimates such as "키 3개로 약 4일").
+struct QuotaToday {
+  long long calls_left = 0;  // the sum of by_key[].left: calls_left_today()
+  std::size_t keys = 0;      // keys that can serve the operation on a day (active ones)
+  long long per_day = 0;     // keys × (daily_limit − reserve): a whole day's calls
+  std::vector<KeyQuota> by_key;
 };
 
 struct PoolSummary {
@@ -171,7 +192,8 @@ class KeyPool {
 
   // Round-robin from the current index over the keys usable for this operation; logs each skip in
   // the guide's words (⏭️) and the choice (✅ KTO 키 #0 선택: …). Counts the call against the key's
-  // usage of the operation at once, so concurrent workers never overshoot the daily limit.
+  // usage of the operation at once, so concurrent workers never overshoot the daily limit less
+  // the reserve (a key that reached it is skipped as 일일 한도 도달 until 00:00 KST).
   // A key not yet known to work (no success in this process since start or since its last key
   // error) serves one call at a time until that call is reported; when only such keys are left,
   // NoKey's earliest is about half a second away (retry shortly; logged at debug, not warn).
@@ -179,6 +201,13 @@ class KeyPool {
 
   // Records the outcome of a call made with lease (logs ✅ / ❌ / 🚫 / 🚨 lines) and saves the state.
   void report(const KeyLease& lease, std::string_view operation, const KeyOutcome& outcome);
+
+  // Calls of operation the keys may still make today (KST), the reserve kept: the sum over the
+  // active keys of max(0, daily_limit − reserve − usage today). A key disabled, or resting after
+  // the gateway's 22 for this operation, counts 0; a key in a short rest (error cooldown, a 23)
+  // counts, since it serves again today. acquire() hands out no more than this many leases.
+  long long calls_left_today(std::string_view operation) const;
+  QuotaToday quota_today(std::string_view operation) const;
 
   // Availability and usage as seen by calls of operation.
   PoolSummary summary(std::string_view operation) const;
