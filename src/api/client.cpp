@@ -61,9 +61,7 @@ class Call {
       if (stopped()) return finish(CallStatus::cancelled);
       std::optional<keys::KeyLease> lease = next_lease();
       if (!lease) return std::move(m_result);
-      auto now = m_clock.now();
-      // Pacing: the pool already reserved this slot for us, so we wait for it without giving up.
-      if (lease->not_before > now) m_clock.sleep_for(lease->not_before - now);
+      if (!wait_for_pace(*lease)) return finish(CallStatus::cancelled);
       Page page;
       HttpResponse response = m_transport.send(request_for(*lease));
       ApiOutcome outcome = classify_taking_body(response, &page);
@@ -106,6 +104,17 @@ class Call {
     return !stopped();
   }
 
+  // Pacing: the pool reserved this moment of the key for us, so we wait for it (on the clock)
+  // without giving up; if the key slowed down meanwhile (a 23), the pool moves us behind its new
+  // pace and we wait again. False when a stop was requested.
+  bool wait_for_pace(keys::KeyLease& lease) {
+    do {
+      auto now = m_clock.now();
+      if (lease.not_before > now && !pause(lease.not_before - now)) return false;
+    } while (m_pool.repace(lease));
+    return true;
+  }
+
   // A key to call with, waiting up to a minute for one; nullopt when m_result is final.
   std::optional<keys::KeyLease> next_lease() {
     for (int waits = 0;; ++waits) {
@@ -131,6 +140,7 @@ class Call {
   bool decide(const keys::KeyLease& lease, const ApiOutcome& outcome,
               const HttpResponse& response, Page& page) {
     if (outcome.failure != FailureKind::empty_body) m_empty_in_row = 0;
+    if (outcome.kind != OutcomeKind::rate_limited) m_refused_since.reset();
     switch (outcome.kind) {
       case OutcomeKind::success:
       case OutcomeKind::no_data:
@@ -173,13 +183,20 @@ class Call {
     return false;
   }
 
-  // 23: the pool rests the key for seconds; the next lease (or a short wait for one) follows.
+  // 23 means "slower", not "failed": the pool paced the key, and the call is simply asked again
+  // (on the same key at its new pace, or on another). It never counts toward giving the call up;
+  // only a gateway that refuses nothing but 23s for rate_limited_give_up (a broken gateway, not a
+  // per-second limit) ends it, so that a run cannot hang for ever.
   bool after_rate_limit(const keys::KeyLease& lease) {
-    if (++m_rate_limited > m_options.max_rate_limited_retries) {
-      spdlog::warn("❌ {}: 초당 호출 한도 (23)가 {}회 이어져 포기합니다", m_where, m_rate_limited - 1);
+    auto now = m_clock.now();
+    if (!m_refused_since) m_refused_since = now;
+    if (now - *m_refused_since >= m_options.rate_limited_give_up) {
+      spdlog::warn("❌ {}: {}분 동안 초당 호출 한도 (23) 응답만 받아 포기합니다", m_where,
+                   std::chrono::duration_cast<std::chrono::minutes>(now - *m_refused_since).count());
       return finish_failed();
     }
-    spdlog::debug("⏳ {}: 키 {} 초당 호출 한도 (23) - 잠시 후 재시도", m_where, lease.preview);
+    spdlog::debug("⏳ {}: 키 {} 초당 호출 한도 (23) - 속도를 늦춰 다시 요청합니다", m_where,
+                  lease.preview);
     return false;
   }
 
@@ -220,7 +237,7 @@ class Call {
   int m_service_failures = 0;
   int m_empty_in_row = 0;
   int m_key_failures = 0;
-  int m_rate_limited = 0;
+  std::optional<util::TimePoint> m_refused_since;  // the first of the 23s in a row
 };
 
 }  // namespace

@@ -32,8 +32,7 @@ const char* icon_for(const keys::KeyStatus& k) {
     case keys::UnavailableReason::deactivated: return k.manual ? "🔒" : "❌";
     case keys::UnavailableReason::daily_limit:
     case keys::UnavailableReason::rate_limited: return "🚫";
-    case keys::UnavailableReason::error_cooldown:
-    case keys::UnavailableReason::backoff: return "⏳";
+    case keys::UnavailableReason::error_cooldown: return "⏳";
   }
   return "❓";
 }

@@ -89,7 +89,6 @@ KeyChange KeyPool::reactivate(std::size_t index) {
     auto& slot = d.keys[index];
     auto now = d.clock.now();
     bool rested = (slot.state.error_cooldown_until && *slot.state.error_cooldown_until > now) ||
-                  (slot.backoff_until && *slot.backoff_until > now) ||
                   std::any_of(slot.state.rate_limited_until.begin(),
                               slot.state.rate_limited_until.end(),
                               [now](const auto& entry) { return entry.second > now; });

@@ -74,16 +74,17 @@ void KeyPool::Impl::record_quota(KeySlot& slot, std::string_view operation, std:
 }
 
 void KeyPool::Impl::record(KeySlot& slot, std::string_view operation,
-                           const KeyOutcome& outcome, util::TimePoint now) {
+                           const KeyOutcome& outcome, util::TimePoint now, util::TimePoint sent) {
   auto& s = slot.state;
   ++s.total_calls;
   s.last_used_at = now;
-  slot.first_answer_due.reset();  // whatever it says, the key's one call is back
+  if (slot.outstanding > 0) --slot.outstanding;  // whatever it says, one of its calls is back
   dirty = true;  // counters only; the cases below that change the key's status mark it urgent
   switch (outcome.kind) {
     case KeyOutcomeKind::success:
       slot.verified = true;
       reset_errors(slot);
+      pace_succeeded(slot);
       spdlog::debug("✅ KTO API 키 #{} 호출 성공: {} (사용량: {}/{})", slot.index, s.preview,
                     usage_of(s, operation), policy.daily_limit);
       return;
@@ -94,10 +95,9 @@ void KeyPool::Impl::record(KeySlot& slot, std::string_view operation,
       record_quota(slot, operation, outcome_text(outcome), now);
       return;
     case KeyOutcomeKind::per_second_limit:
-      // Memory only and over in a second or two: nothing for the file but the counters.
-      slot.backoff_until = now + policy.per_second_backoff;
-      spdlog::debug("⏳ KTO API 키 #{} 초당 호출 제한: {} ({}ms 대기)", slot.index, s.preview,
-                    policy.per_second_backoff.count());
+      // "Slower", not "failed": the key is paced, not rested (memory only, nothing for the file
+      // but the counters), and stays available.
+      pace_refused(slot, sent);
       return;
     case KeyOutcomeKind::not_key_fault:
       // The service's fault or ours, never the key's: it must not count toward deactivation.
@@ -116,7 +116,7 @@ void KeyPool::Impl::record_locked(const KeyLease& lease, std::string_view operat
   }
   auto now = clock.now();
   roll_day(now);
-  record(keys[lease.index], operation, outcome, now);
+  record(keys[lease.index], operation, outcome, now, lease.not_before);
 }
 
 }  // namespace kto::keys

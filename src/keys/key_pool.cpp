@@ -38,7 +38,7 @@ NoKey no_key(std::optional<util::TimePoint> earliest, std::size_t total, std::si
   NoKey out;
   out.earliest = earliest;
   if (awaiting)
-    out.message = "사용 가능한 KTO API 키가 없습니다 (확인 중인 키의 첫 응답 대기: 잠시 후 재시도)";
+    out.message = "사용 가능한 KTO API 키가 없습니다 (확인 중인 키의 응답 대기: 잠시 후 재시도)";
   else if (total == 0)
     out.message = "설정된 KTO API 키가 없습니다 (.env의 KTO_API_KEY를 확인하세요)";
   else if (earliest)
@@ -58,7 +58,6 @@ const char* to_string(UnavailableReason reason) {
     case UnavailableReason::daily_limit: return "daily_limit";
     case UnavailableReason::rate_limited: return "rate_limited";
     case UnavailableReason::error_cooldown: return "error_cooldown";
-    case UnavailableReason::backoff: return "backoff";
   }
   return "";
 }
@@ -87,18 +86,30 @@ KeyLease KeyPool::Impl::reserve(KeySlot& slot, std::string_view operation, util:
   lease.index = slot.index;
   lease.key = slot.key;
   lease.preview = slot.state.preview;
-  lease.not_before = now;
-  if (slot.last_scheduled)
-    lease.not_before = std::max(now, *slot.last_scheduled + policy.min_interval);
+  lease.not_before = next_slot(slot, now);
   slot.last_scheduled = lease.not_before;
-  if (!slot.verified) slot.first_answer_due = lease.not_before + k_first_answer_timeout;
+  note_sent(slot, lease.not_before);
+  ++slot.outstanding;
+  slot.answers_due = lease.not_before + k_first_answer_timeout;
   return lease;
 }
 
-std::optional<util::TimePoint> KeyPool::Impl::awaiting_first_answer(const KeySlot& slot,
-                                                                    util::TimePoint now) const {
-  if (slot.verified || !slot.first_answer_due || *slot.first_answer_due <= now) return std::nullopt;
-  return std::min(now + k_first_answer_retry, *slot.first_answer_due);
+std::optional<util::TimePoint> KeyPool::Impl::awaiting_answers(KeySlot& slot,
+                                                               util::TimePoint now) {
+  if (slot.outstanding > 0 && slot.answers_due && *slot.answers_due <= now)
+    slot.outstanding = 0;  // leases whose reports never came: the key must not stay held
+  int allowed = slot.verified ? slot.allowance : 1;
+  if (allowed <= 0 || slot.outstanding < allowed || !slot.answers_due) return std::nullopt;
+  return std::min(now + k_first_answer_retry, *slot.answers_due);
+}
+
+KeyLease KeyPool::Impl::lease(KeySlot& slot, std::string_view operation, util::TimePoint now) {
+  slot.last_skip = UnavailableReason::none;
+  KeyLease lease = reserve(slot, operation, now);
+  current_index = (slot.index + 1) % keys.size();  // the next call starts at the next key
+  spdlog::debug("✅ KTO 키 #{} 선택: {} (사용량: {}/{}, 오류: {}회)", slot.index, slot.state.preview,
+                usage_of(slot.state, operation), policy.daily_limit, slot.state.consecutive_errors);
+  return lease;
 }
 
 void KeyPool::Impl::log_skip(KeySlot& slot, const detail::Availability& a) {
@@ -135,7 +146,6 @@ void KeyPool::Impl::activate(KeySlot& slot) {
   slot.state.deactivated_at.reset();
   slot.state.deactivation_reason.reset();
   slot.state.error_cooldown_until.reset();
-  slot.backoff_until.reset();
   reset_errors(slot);
   mark_urgent();
 }
@@ -183,6 +193,10 @@ std::variant<KeyLease, NoKey> KeyPool::acquire(std::string_view operation) {
   std::optional<util::TimePoint> earliest;
   bool awaiting = false;
   auto note = [&earliest](util::TimePoint t) { if (!earliest || t < *earliest) earliest = t; };
+  // Round robin over the usable keys, the first one free now; when every one is paced, the one
+  // whose next call may leave first (a paced key must not hold calls another key could make now).
+  KeySlot* best = nullptr;
+  util::TimePoint best_at{};
   for (std::size_t i = 0; i < n; ++i) {
     auto& slot = d.keys[(d.current_index + i) % n];
     auto a = d.availability(slot, operation, now);
@@ -191,21 +205,18 @@ std::variant<KeyLease, NoKey> KeyPool::acquire(std::string_view operation) {
       if (a.until) note(*a.until);
       continue;
     }
-    if (auto retry = d.awaiting_first_answer(slot, now)) {
+    if (auto retry = d.awaiting_answers(slot, now)) {
       // Busy, not broken: a debug line only, and the reports still count the key as available.
-      spdlog::debug("⏭️ KTO 키 #{} 건너뜀: {} - 첫 응답 확인 중", slot.index, slot.state.preview);
+      spdlog::debug("⏭️ KTO 키 #{} 건너뜀: {} - 응답 확인 중", slot.index, slot.state.preview);
       awaiting = true;
       note(*retry);
       continue;
     }
-    slot.last_skip = UnavailableReason::none;
-    KeyLease lease = d.reserve(slot, operation, now);
-    d.current_index = (slot.index + 1) % n;  // the next call starts at the next key
-    spdlog::debug("✅ KTO 키 #{} 선택: {} (사용량: {}/{}, 오류: {}회)", slot.index,
-                  slot.state.preview, usage_of(slot.state, operation), d.policy.daily_limit,
-                  slot.state.consecutive_errors);
-    return lease;
+    auto at = d.next_slot(slot, now);
+    if (!best || at < best_at) best = &slot, best_at = at;
+    if (at <= now) break;
   }
+  if (best) return d.lease(*best, operation, now);
   auto manual = static_cast<std::size_t>(std::count_if(
       d.keys.begin(), d.keys.end(),
       [](const KeySlot& s) { return !s.state.is_active && s.state.manual; }));

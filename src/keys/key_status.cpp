@@ -93,9 +93,6 @@ detail::Availability KeyPool::Impl::availability(const detail::KeySlot& slot,
   if (s.error_cooldown_until && *s.error_cooldown_until > now)
     block(UnavailableReason::error_cooldown, *s.error_cooldown_until,
           "최근 오류로 대기 중 (" + until_text(*s.error_cooldown_until, now) + ")");
-  if (slot.backoff_until && *slot.backoff_until > now)
-    block(UnavailableReason::backoff, *slot.backoff_until,
-          "초당 호출 제한으로 대기 중 (" + until_text(*slot.backoff_until, now) + ")");
   return a;
 }
 

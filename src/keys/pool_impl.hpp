@@ -3,7 +3,9 @@
 // file) and key_health.cpp (status, health, recovery). Private to src/keys.
 #include <algorithm>
 #include <atomic>
+#include <deque>
 #include <mutex>
+#include <vector>
 
 #include "key_record.hpp"
 #include "kto/keys/key_pool.hpp"
@@ -22,18 +24,28 @@ struct KeySlot {
   // save is writing must survive that save.
   unsigned resets = 0;
   unsigned synced_resets = 0;
-  // Memory only: a 23 asks for seconds of rest, not worth a file write.
-  std::optional<util::TimePoint> backoff_until;
-  // Pacing: when the last lease of this key may be sent.
+  // Pacing (key_pacing.cpp), memory only: when the last lease of this key may be sent; the
+  // interval learnt from 23s (0: unpaced); the last lease scheduled before the last slowdown
+  // (refusals of calls up to it were paced by the older interval); when recent leases of the key
+  // were to be sent (a refused one taken out), to estimate the rate the gateway allows.
   std::optional<util::TimePoint> last_scheduled;
+  util::Millis interval{0};
+  std::optional<util::TimePoint> slowed_through;
+  std::deque<util::TimePoint> sent;  // in the order handed out, at most k_max_sent
+  bool paced = false;                 // slowed by a 23 and not yet back to the configured pace
+  util::Millis logged_interval{0};    // the interval last logged, so speed-ups are logged rarely
+  // The slow start: calls this key may have out at once (0: no limit but the interval); one more
+  // per success, none after a 23. outstanding: leases not yet reported.
+  int allowance = 1;
+  int outstanding = 0;
   // The last reason this key was skipped, so that repeats are logged at debug only.
   UnavailableReason last_skip = UnavailableReason::none;
   // Memory only: the key answered with a success in this process since its last key error. Until
   // it has, it serves one call at a time, so that a bad key wastes one call, not one per worker.
   bool verified = false;
-  // While that one call is out: when the pool stops waiting for its answer (a lease whose report
+  // While calls are out: when the pool stops waiting for their answers (a lease whose report
   // never comes must not hold the key for the rest of the run).
-  std::optional<util::TimePoint> first_answer_due;
+  std::optional<util::TimePoint> answers_due;
 };
 
 struct Availability {
@@ -91,12 +103,22 @@ struct KeyPool::Impl {
                       util::TimePoint now) const;
   // Counts the call against the key and builds the lease (pacing included).
   KeyLease reserve(detail::KeySlot& slot, std::string_view operation, util::TimePoint now);
-  // An unverified key with its one call out: when to ask again; nullopt when it can be leased.
-  std::optional<util::TimePoint> awaiting_first_answer(const detail::KeySlot& slot,
-                                                       util::TimePoint now) const;
+  // reserve() for acquire(): moves the round robin on and logs the choice.
+  KeyLease lease(detail::KeySlot& slot, std::string_view operation, util::TimePoint now);
+  // A key with as many calls out as it may have at once (one until it is verified, then the slow
+  // start's allowance): when to ask again; nullopt when it can be leased.
+  std::optional<util::TimePoint> awaiting_answers(detail::KeySlot& slot, util::TimePoint now);
+  // Pacing (key_pacing.cpp): the key's least time between two calls, when its next call may be
+  // sent, and what a 23 or a success of a call sent at `sent` does to its pace.
+  util::Millis pace_of(const detail::KeySlot& slot) const;
+  util::TimePoint next_slot(const detail::KeySlot& slot, util::TimePoint now) const;
+  void note_sent(detail::KeySlot& slot, util::TimePoint at);
+  void pace_refused(detail::KeySlot& slot, util::TimePoint sent);
+  void pace_succeeded(detail::KeySlot& slot);
   void log_skip(detail::KeySlot& slot, const detail::Availability& a);
+  // sent: when the call was to leave (its lease's not_before).
   void record(detail::KeySlot& slot, std::string_view operation, const KeyOutcome& outcome,
-              util::TimePoint now);
+              util::TimePoint now, util::TimePoint sent);
   void record_key_error(detail::KeySlot& slot, std::string text, util::TimePoint now);
   void record_quota(detail::KeySlot& slot, std::string_view operation, std::string text,
                     util::TimePoint now);

@@ -9,11 +9,11 @@
 namespace kto::api {
 namespace {
 
-using kto::testing::FakeTransport;
-using kto::testing::gateway_error;
-using kto::testing::http_answer;
-using kto::testing::service_error;
-using kto::testing::transport_failure;
+using kto::test::FakeTransport;
+using kto::test::gateway_error;
+using kto::test::http_answer;
+using kto::test::service_error;
+using kto::test::transport_failure;
 
 const std::string k_key_a = "AAAAAAAAAAAAAAAAAAAA+/=a";
 const std::string k_key_b = "BBBBBBBBBBBBBBBBBBBBbbbb";
@@ -152,7 +152,7 @@ TEST_F(ClientCall, PerSecondLimitWaitsAndAsksAgain) {
   CallResult result = m_client->call(detail());
   ASSERT_EQ(result.status, CallStatus::ok);
   EXPECT_EQ(result.calls, 2);
-  EXPECT_GE(elapsed_ms(), m_pool->policy().per_second_backoff.count());
+  EXPECT_GT(elapsed_ms(), 0);  // the key's new pace (issue 17), not a rest
 }
 
 TEST_F(ClientCall, RequestErrorIsNotRetried) {

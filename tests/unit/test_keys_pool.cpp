@@ -88,17 +88,21 @@ TEST_F(KeyPoolSelection, QuotaRestEndsAtKstMidnightAtTheLatest) {
   EXPECT_EQ(take(*pool).index, 0u);
 }
 
-TEST_F(KeyPoolSelection, PerSecondLimitIsABriefBackoffNotAnError) {
+TEST_F(KeyPoolSelection, PerSecondLimitPacesTheKeyWithoutRestingIt) {
+  // Issue 17: a 23 means "slower", not "failed" (it used to rest the key 1.5 s, so every worker
+  // found no key): the key stays available, its next call waits for its new pace.
   auto pool = open_pool(1);
+  pool->report(take(*pool), k_list_operation, ok());
   KeyLease lease = take(*pool);
   for (int i = 0; i < 10; ++i) pool->report(lease, k_list_operation, per_second());
   auto s = status(*pool, 0);
   EXPECT_TRUE(s.is_active);
+  EXPECT_TRUE(s.is_available);
   EXPECT_EQ(s.consecutive_errors, 0);
   EXPECT_EQ(s.total_errors, 0);
-  EXPECT_EQ(s.reason, UnavailableReason::backoff);
-  clock.advance(1500ms);
-  EXPECT_EQ(take(*pool).index, 0u);
+  KeyLease next = take(*pool);
+  EXPECT_EQ(next.index, 0u);
+  EXPECT_GT(next.not_before, clock.now());
 }
 
 TEST_F(KeyPoolSelection, ServiceErrorsNeverDisableOrRestAKey) {

@@ -2,8 +2,8 @@
 // The TourAPI client: one call of any operation at a time, on the pool's keys, with retries, and
 // the listing's pages on top of it. A service failure (5xx, timeout, reset, empty or truncated
 // body) is retried with exponential back-off and full jitter on the next usable key; a key or
-// quota error switches key at once and asks again; a 23 waits seconds. A key the pool says cannot
-// be used is never called.
+// quota error switches key at once and asks again; a 23 makes the pool pace the key and the call
+// is asked again. A key the pool says cannot be used is never called.
 #include <atomic>
 #include <chrono>
 #include <optional>
@@ -31,7 +31,9 @@ struct ClientOptions {
   std::chrono::milliseconds backoff_base{500};
   std::chrono::milliseconds backoff_max{20000};
   int empty_body_refusals = 2;  // listing: empty bodies in a row at one page size = size refused
-  int max_rate_limited_retries = 10;             // 23 answers for one call before it is given up
+  // A 23 paces the key and the call is asked again, never given up for it; only nothing but 23s
+  // for this long (a broken gateway, not a per-second limit) ends the call as failed.
+  std::chrono::milliseconds rate_limited_give_up{std::chrono::minutes(10)};
 };
 
 // One call of any operation (a listing page, a restaurant's details).

@@ -33,8 +33,10 @@ struct KeyPolicy {
   std::chrono::seconds error_cooldown{600};          // KTO_KEY_ERROR_COOLDOWN
   std::chrono::seconds rate_limit_cooldown{3600};    // KTO_KEY_RATE_LIMIT_COOLDOWN (capped at KST midnight)
   std::chrono::seconds recovery_after{1800};         // KTO_KEY_RECOVERY_AFTER
-  std::chrono::milliseconds per_second_backoff{1500};// rest of a key after a 23 (not an error of the key)
-  std::chrono::milliseconds min_interval{0};         // pacing: least time between two calls of one key
+  // Pacing: the least time between two calls of one key, across workers and operations. A 23
+  // (too many calls a second) does not rest the key: it lengthens this key's interval, and
+  // successes shorten it again down to this floor (key_pacing.cpp).
+  std::chrono::milliseconds min_interval{0};
   // Saving the state file after every call costs a lock, a read, a merge and an fsync: at 60 calls
   // a second that is real CPU for counters nobody reads that often. So a change of usage counters
   // alone (a success, a reservation, a service error, a 23) is saved at most once per this
@@ -63,7 +65,8 @@ struct NoKey {
   std::string message;
 };
 
-enum class UnavailableReason { none, deactivated, daily_limit, rate_limited, error_cooldown, backoff };
+// A 23 paces a key and never makes it unavailable: it has no reason here.
+enum class UnavailableReason { none, deactivated, daily_limit, rate_limited, error_cooldown };
 const char* to_string(UnavailableReason reason);  // "deactivated", "daily_limit", …, "" for none
 
 enum class HealthBand { healthy, warning, danger, critical };
@@ -195,11 +198,20 @@ class KeyPool {
   // usage of the operation at once, so concurrent workers never overshoot the daily limit less
   // the reserve (a key that reached it is skipped as 일일 한도 도달 until 00:00 KST).
   // A key not yet known to work (no success in this process since start or since its last key
-  // error) serves one call at a time until that call is reported; when only such keys are left,
+  // error) serves one call at a time until that call is reported, then (a slow start) two at a
+  // time, one more per success, until its first 23 or 16; when only such busy keys are left,
   // NoKey's earliest is about half a second away (retry shortly; logged at debug, not warn).
+  // A paced key is handed out with a not_before in the future (the caller waits, on the clock);
+  // among usable keys the first free now in round-robin order is taken, else the one free first.
   std::variant<KeyLease, NoKey> acquire(std::string_view operation);
 
-  // Records the outcome of a call made with lease (logs ✅ / ❌ / 🚫 / 🚨 lines) and saves the state.
+  // Just before a lease's call is sent: when its key slowed down (a 23) after the lease was
+  // handed out, moves lease.not_before behind the key's new pace and returns true (wait until then
+  // and ask again); false: send now. Calls already waiting must not keep the old, too fast pace.
+  bool repace(KeyLease& lease);
+
+  // Records the outcome of a call made with lease (logs ✅ / ❌ / 🚫 / 🚨 / 🐢 lines) and saves the
+  // state. A 23 (per_second_limit) makes the key slower, never unavailable.
   void report(const KeyLease& lease, std::string_view operation, const KeyOutcome& outcome);
 
   // Calls of operation the keys may still make today (KST), the reserve kept: the sum over the

@@ -1,0 +1,119 @@
+// Adaptive pacing of each key (issue 17, "The per-second limit"). The gateway refuses a key's
+// calls beyond R a second with 23, R unknown and per key; a 23 means "slower", not "failed":
+// - the key's interval (the least time between two of its calls, across workers and operations)
+//   grows on a 23, ×5/4 or at once to the rate the key just showed, whichever is slower, and
+//   shrinks by 1/200 on every success, so that it settles just under the limit (AIMD): a cycle
+//   from one 23 to the next is ~45 calls, ~2 % of calls refused and ~89 % of the limit used;
+// - a key starts with a slow start (key_pool.cpp: two calls at a time after its first answer, one
+//   more per success), so that the workers' first burst costs one refused call, not one each;
+// - calls handed out before a slowdown and still waiting are moved behind the new pace (repace).
+// Memory only: a new process learns again in a call or two.
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "kto/keys/key_pool.hpp"
+#include "kto/util/time.hpp"
+#include "pool_impl.hpp"
+
+namespace kto::keys {
+namespace {
+
+using detail::KeySlot;
+using util::Millis;
+
+// The gateway counts the calls of the last second.
+constexpr Millis k_window{1000};
+// Calls reach the gateway with some jitter: aim a tenth below the rate a key showed.
+constexpr long long k_margin_percent = 110;
+constexpr Millis k_min_step{20};
+constexpr Millis k_max_interval{10000};
+constexpr long long k_decrease_divisor = 200;
+// The slow start ends here: past this many calls at a time, the interval alone paces the key.
+constexpr int k_slow_start_cap = 16;
+constexpr std::size_t k_max_sent = 256;
+
+}  // namespace
+
+Millis KeyPool::Impl::pace_of(const KeySlot& slot) const {
+  return std::max(policy.min_interval, slot.interval);
+}
+
+util::TimePoint KeyPool::Impl::next_slot(const KeySlot& slot, util::TimePoint now) const {
+  if (!slot.last_scheduled) return now;
+  return std::max(now, *slot.last_scheduled + pace_of(slot));
+}
+
+void KeyPool::Impl::note_sent(KeySlot& slot, util::TimePoint at) {
+  slot.sent.push_back(at);
+  // Only the last second counts (a little more is kept for calls reported late), and a rate past
+  // k_max_sent a second needs no finer estimate: a busy key stays cheap to pace.
+  while (!slot.sent.empty() &&
+         (at - slot.sent.front() > 2 * k_window || slot.sent.size() > k_max_sent))
+    slot.sent.pop_front();
+}
+
+void KeyPool::Impl::pace_refused(KeySlot& slot, util::TimePoint sent) {
+  slot.allowance = 0;  // the slow start is over: the interval says how fast from now on
+  // The gateway did not count the refused call: neither does the estimate below.
+  if (auto it = std::find(slot.sent.begin(), slot.sent.end(), sent); it != slot.sent.end())
+    slot.sent.erase(it);
+  if (slot.slowed_through && sent <= *slot.slowed_through) {
+    // Scheduled before the last slowdown: it tells nothing that slowdown did not already know.
+    spdlog::debug("⏳ KTO 키 #{} {}: 초당 호출 한도(23) — 늦추기 전에 잡힌 호출", slot.index,
+                  slot.state.preview);
+    return;
+  }
+  // The calls this key sent in the second before the refused one (the refused taken out): the
+  // gateway's limit is at most that many.
+  auto others = std::count_if(slot.sent.begin(), slot.sent.end(), [sent](util::TimePoint t) {
+    return t <= sent && sent - t < k_window;
+  });
+  Millis estimate(k_window.count() * k_margin_percent / 100 / std::max<long long>(1, others));
+  Millis slower = std::max({pace_of(slot) * 5 / 4, estimate, k_min_step});
+  slot.interval = std::min(slower, k_max_interval);
+  slot.slowed_through = slot.last_scheduled;
+  slot.logged_interval = slot.interval;
+  // Every worker's refused call comes back: one line per key and change of regime.
+  auto level = slot.paced ? spdlog::level::debug : spdlog::level::info;
+  slot.paced = true;
+  spdlog::log(level, "🐢 KTO 키 #{} {}: 초당 호출 한도(23) — 호출 간격을 {}ms로 늘립니다",
+              slot.index, slot.state.preview, slot.interval.count());
+}
+
+void KeyPool::Impl::pace_succeeded(KeySlot& slot) {
+  if (slot.allowance > 0 && ++slot.allowance > k_slow_start_cap) slot.allowance = 0;
+  if (slot.interval <= Millis::zero()) return;
+  slot.interval -= std::max(Millis(1), Millis(slot.interval.count() / k_decrease_divisor));
+  if (slot.interval <= policy.min_interval) {
+    slot.interval = Millis::zero();
+    slot.paced = false;
+    spdlog::debug("🐇 KTO 키 #{} {}: 초당 호출 한도에 여유가 있어 호출 간격 조절을 멈춥니다",
+                  slot.index, slot.state.preview);
+  } else if (slot.interval * 10 <= slot.logged_interval * 9) {
+    slot.logged_interval = slot.interval;
+    spdlog::debug("🐇 KTO 키 #{} {}: 호출 간격을 {}ms로 줄입니다", slot.index, slot.state.preview,
+                  slot.interval.count());
+  }
+}
+
+bool KeyPool::repace(KeyLease& lease) {
+  auto& d = *m_impl;
+  std::lock_guard lock(d.mutex);
+  if (lease.index >= d.keys.size()) return false;
+  auto& slot = d.keys[lease.index];
+  if (slot.key != lease.key || !slot.slowed_through || lease.not_before > *slot.slowed_through)
+    return false;
+  auto now = d.clock.now();
+  if (auto it = std::find(slot.sent.begin(), slot.sent.end(), lease.not_before);
+      it != slot.sent.end())
+    slot.sent.erase(it);
+  lease.not_before = d.next_slot(slot, now);
+  slot.last_scheduled = lease.not_before;
+  d.note_sent(slot, lease.not_before);
+  spdlog::debug("⏳ KTO 키 #{} {}: 늦춘 간격에 맞춰 호출을 {}로 미룹니다", slot.index,
+                slot.state.preview, util::format_hms_kst(lease.not_before));
+  return true;
+}
+
+}  // namespace kto::keys
