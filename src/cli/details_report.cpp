@@ -81,7 +81,10 @@ std::string render_details_summary(const collect::DetailsReport& r) {
   o << rule << "\n📋 음식점 상세정보 수집 결과\n" << rule << "\n";
   for (const auto& [op, report] : r.ops) o << op_line(op, report);
   std::string estimate = collect::estimate_line(r);
-  o << (estimate.empty() ? std::string("남은 상세정보 없음 ✅") : estimate) << "\n";
+  if (!estimate.empty())
+    o << estimate << "\n";
+  else if (r.exit_code == ExitCode::ok)
+    o << "남은 상세정보 없음 ✅\n";
   if (!r.no_key_message.empty()) o << "🔑 " << r.no_key_message << "\n";
   if (!r.errors.empty()) {
     o << "오류: " << r.errors.size() << "건\n";

@@ -89,6 +89,11 @@ Result<std::vector<DetailOp>> parse_detail_list(std::string_view text) {
   while (start <= text.size()) {
     std::size_t comma = std::min(text.find(',', start), text.size());
     std::string entry = trim(text.substr(start, comma - start));
+    if (entry.empty())
+      return make_error("--details '" + std::string(text) +
+                            "': 빈 항목이 있습니다. common, intro, images를 쉼표로 구분해 주세요 "
+                            "(예: --details common,intro,images)",
+                        ExitCode::usage);
     auto it = std::find_if(k_detail_ops.begin(), k_detail_ops.end(),
                            [&](DetailOp op) { return entry == to_string(op); });
     if (it == k_detail_ops.end())
@@ -200,7 +205,7 @@ DetailsReport DetailCollector::run(const DetailsOptions& options, const std::ato
     if (r.stop == DetailStop::quota || r.stop == DetailStop::budget)
       spdlog::info("⏸️ {} ({}): {} 멈춥니다. 남은 항목은 다음 실행에서 이어 받습니다", to_string(op),
                    operation, stop_text(r.stop));
-    if (pipeline.halted()) break;
+    if (pipeline.halted() || job.fatal || job.no_keys) break;
   }
   for (auto& [op, r] : report.ops) count_pending(m_db, m_pool, options, op, r, report);
   if (report.exit_code == ExitCode::ok) report.exit_code = settle(report, job, pipeline.interrupted());
