@@ -24,9 +24,11 @@ inline nlohmann::json listing_item(const std::string& contentid, const std::stri
 }
 
 // Writes rows of one province first seen at now; sync pages carry showflag (hidden rows).
-inline void put_rows(Store& db, std::int64_t run_id, const nlohmann::json& items,
+// A vector, not a json: a braced list of one object would make that object, not an array of it.
+inline void put_rows(Store& db, std::int64_t run_id, const std::vector<nlohmann::json>& rows,
                      const std::string& now, int area_code = 1, bool sync = false) {
   static int page_no = 0;
+  const nlohmann::json items(rows);
   TestPage page = page_of(items, run_id, now, ++page_no, sync, area_code);
   auto stats = db.write_page(page);
   ASSERT_TRUE(stats.ok()) << stats.error().message;

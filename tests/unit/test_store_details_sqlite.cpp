@@ -80,7 +80,7 @@ TEST_F(SqliteDetails, PendingChunksNeitherSortNorScanTheWholeTable) {
   auto db = open_db(m_dir / "restaurants.db");
   ASSERT_NE(db, nullptr);
   const std::int64_t before = new_run(*db, RunStatus::success);
-  nlohmann::json items = nlohmann::json::array();
+  std::vector<nlohmann::json> items;
   for (int i = 0; i < 600; ++i) items.push_back(listing_item(std::to_string(10000 + i), k_mod));
   put_rows(*db, before, items, k_before_run);
   const std::int64_t run = new_run(*db);
