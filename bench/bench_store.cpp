@@ -1,6 +1,8 @@
 // Storing a page: one transaction of 1,000 upserts and the page's checkpoint, as the collector's
-// writer does it; new rows (the first run) and known rows (every nightly run after it).
+// writer does it; new rows (the first run) and known rows (every nightly run after it). Details:
+// a batch of 100 fetched answers in one transaction, and a chunk of pending items among 100,000.
 #include <benchmark/benchmark.h>
+#include <nlohmann/json.hpp>
 
 #include <array>
 #include <memory>
@@ -12,6 +14,7 @@
 #include "kto/api/tour_api.hpp"
 #include "kto/store/store.hpp"
 #include "kto/util/clock.hpp"
+#include "kto/util/json_view.hpp"
 #include "kto/util/time.hpp"
 
 namespace {
@@ -134,5 +137,61 @@ void BM_UpsertPageNewRows(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * k_rows);
 }
 BENCHMARK(BM_UpsertPageNewRows)->Unit(benchmark::kMillisecond);
+
+// A store holding rows restaurants (pages of k_rows), all shown, none with details yet.
+std::unique_ptr<Store> store_of(long rows) {
+  auto store = std::make_unique<Store>();
+  for (long p = 0; p * k_rows < rows; ++p) {
+    auto page = parse_page(3000000 + p * k_rows);
+    if (!store->db->write_page(page_write(page, store->run_id, static_cast<int>(p))))
+      throw std::runtime_error("seed");
+  }
+  return store;
+}
+
+// 100 detailCommon2 answers (the fixture's shape, a long overview) written as the collector's
+// writer does: one transaction. Each iteration rewrites other rows' details.
+void BM_WriteDetailsBatch100(benchmark::State& state) {
+  constexpr int k_batch = 100;
+  auto store = store_of(10 * k_rows);
+  nlohmann::json answer = nlohmann::json::parse(R"({"contentid":"","contenttypeid":"39",
+      "tel":"031-7167-9266","telname":"예약실","homepage":"<a href=\"http://x.kr\">x</a>"})");
+  answer["overview"] = std::string(600, 'x') + "<br>" + std::string(600, 'y');
+  const auto doc = kto::util::JsonDoc::parse(answer.dump());
+  std::vector<kto::store::DetailWrite> batch(k_batch);
+  long next = 0;
+  for (auto _ : state) {
+    for (auto& write : batch) {
+      write.contentid = std::to_string(3000000 + next++ % (10 * k_rows));
+      write.kind = kto::store::DetailKind::common;
+      write.modifiedtime = "20261101000000";
+      write.fetched_at = "2026-11-25T02:20:00+09:00";
+      write.item = doc->root();
+    }
+    auto stats = store->db->write_details(batch);
+    if (!stats) state.SkipWithError(stats.error().message.c_str());
+    else if (stats->written != k_batch) state.SkipWithError("details were not written");
+  }
+  state.SetItemsProcessed(state.iterations() * k_batch);
+}
+BENCHMARK(BM_WriteDetailsBatch100)->Unit(benchmark::kMillisecond);
+
+// A chunk of 500 pending items among 100,000 rows, the cursor walking on from chunk to chunk (and
+// starting over at the end): the cost of one read of the collector's detail feed.
+void BM_PendingChunk100k(benchmark::State& state) {
+  auto store = store_of(100 * k_rows);
+  const kto::store::PendingQuery query{kto::store::DetailKind::intro, {}, store->run_id};
+  kto::store::PendingCursor cursor;
+  for (auto _ : state) {
+    auto chunk = store->db->pending_details(query, cursor, 500);
+    if (!chunk) {
+      state.SkipWithError(chunk.error().message.c_str());
+      break;
+    }
+    cursor = chunk->done ? kto::store::PendingCursor{} : chunk->next;
+  }
+  state.SetItemsProcessed(state.iterations() * 500);
+}
+BENCHMARK(BM_PendingChunk100k)->Unit(benchmark::kMillisecond);
 
 }  // namespace

@@ -5,9 +5,14 @@
 // or LF, quotes doubled. UTF-8 as stored, without a byte order mark, so that scripts (cut, Python's
 // csv, pandas) read the first column name cleanly; Excel users import it as UTF-8.
 // JSONL: one object a line, columns in table order, INTEGER/REAL as JSON numbers, NULL as null.
-// raw_json is left out of both: it repeats the columns in the service's spelling.
+// raw_json is left out of both: it repeats the columns in the service's spelling (so are
+// common_json and intro_json). The details follow a row's columns (docs/contracts.md "Details"):
+// in CSV their columns (empty when none; the detail tel as detail_tel, beside the listing's tel)
+// and the originimgurl of its images, space-separated, as item_images and menu_images; in JSONL a
+// "details" object (null when none) and an "images" list.
 #include <nlohmann/json.hpp>
 
+#include <array>
 #include <exception>
 #include <string_view>
 #include <vector>
@@ -46,13 +51,43 @@ nlohmann::ordered_json column_json(sqlite3_stmt* stmt, int index) {
   }
 }
 
-// The columns to export: every one but raw_json, so that columns added by later migrations are
-// exported without touching this file.
-std::vector<int> exported_columns(sqlite3_stmt* stmt) {
-  std::vector<int> columns;
-  for (int i = 0; i < sqlite3_column_count(stmt); ++i)
-    if (sqlite3_column_name(stmt, i) != k_raw_json) columns.push_back(i);
-  return columns;
+// The details' columns, exported in this order after the restaurant's.
+constexpr std::array<std::string_view, 28> k_detail_columns{
+    "overview",          "homepage",       "tel",                      "telname",
+    "firstmenu",         "treatmenu",      "opentimefood",             "restdatefood",
+    "parkingfood",       "reservationfood", "infocenterfood",          "packing",
+    "seat",              "smoking",        "kidsfacility",             "chkcreditcardfood",
+    "discountinfofood",  "scalefood",      "opendatefood",             "lcnsno",
+    "common_fetched_at", "common_modifiedtime", "intro_fetched_at",    "intro_modifiedtime",
+    "item_images_fetched_at", "item_images_modifiedtime", "menu_images_fetched_at",
+    "menu_images_modifiedtime"};
+
+// Every restaurants column (r.*: columns added by later migrations are exported without touching
+// this file), the details' presence and columns, then each image kind's URLs.
+std::string export_sql() {
+  std::string sql = "SELECT r.*, d.contentid";
+  for (std::string_view column : k_detail_columns) sql += ", d." + std::string(column);
+  for (std::string_view kind : {"item", "menu"})
+    sql += ", (SELECT group_concat(originimgurl, ' ') FROM restaurant_images i WHERE i.contentid "
+           "= r.contentid AND i.kind = '" + std::string(kind) + "')";
+  return sql + " FROM restaurants r LEFT JOIN restaurant_details d ON d.contentid = r.contentid "
+               "ORDER BY r.contentid";
+}
+
+// Where a row's parts are in export_sql's result.
+struct ExportLayout {
+  std::vector<int> restaurant;  // restaurants' columns but raw_json
+  int details = 0;              // d.contentid: NULL when the row has no details
+  int first_detail() const { return details + 1; }
+  int first_images() const { return first_detail() + static_cast<int>(k_detail_columns.size()); }
+};
+
+ExportLayout layout_of(sqlite3_stmt* stmt) {
+  ExportLayout layout;
+  layout.details = sqlite3_column_count(stmt) - static_cast<int>(k_detail_columns.size()) - 3;
+  for (int i = 0; i < layout.details; ++i)
+    if (sqlite3_column_name(stmt, i) != k_raw_json) layout.restaurant.push_back(i);
+  return layout;
 }
 
 }  // namespace
@@ -96,18 +131,25 @@ Result<std::map<int, long long>> SqliteStore::count_by_area() {
 namespace {
 
 int stream_csv(sqlite3_stmt* stmt, std::ostream& out, long long& rows) {
-  const std::vector<int> columns = exported_columns(stmt);
-  for (std::size_t i = 0; i < columns.size(); ++i) {
+  const ExportLayout layout = layout_of(stmt);
+  for (std::size_t i = 0; i < layout.restaurant.size(); ++i) {
     if (i > 0) out << ',';
-    write_csv_field(out, sqlite3_column_name(stmt, columns[i]));
+    write_csv_field(out, sqlite3_column_name(stmt, layout.restaurant[i]));
   }
-  out << "\r\n";
+  for (std::string_view column : k_detail_columns)
+    out << ',' << (column == "tel" ? "detail_tel" : column);
+  out << ",item_images,menu_images\r\n";
+  const int columns = sqlite3_column_count(stmt);
   int rc = SQLITE_ROW;
   while (out && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    for (std::size_t i = 0; i < columns.size(); ++i) {
+    for (std::size_t i = 0; i < layout.restaurant.size(); ++i) {
       if (i > 0) out << ',';
-      // NULL (a coordinate that was not a number) becomes an empty field.
-      write_csv_field(out, column_view(stmt, columns[i]));
+      // NULL (a coordinate that was not a number, details never fetched) becomes an empty field.
+      write_csv_field(out, column_view(stmt, layout.restaurant[i]));
+    }
+    for (int i = layout.first_detail(); i < columns; ++i) {
+      out << ',';
+      write_csv_field(out, column_view(stmt, i));
     }
     out << "\r\n";
     ++rows;
@@ -115,12 +157,41 @@ int stream_csv(sqlite3_stmt* stmt, std::ostream& out, long long& rows) {
   return rc;
 }
 
-int stream_jsonl(sqlite3_stmt* stmt, std::ostream& out, long long& rows) {
-  const std::vector<int> columns = exported_columns(stmt);
+constexpr const char* k_images_sql =
+    "SELECT kind, serialnum, originimgurl, smallimageurl, imgname, cpyrht_div_cd FROM "
+    "restaurant_images WHERE contentid = ?1 ORDER BY kind, rowid";
+
+// The row's images, both kinds, in the order they were received; false when reading failed.
+bool images_json(sqlite3_stmt* stmt, std::string_view contentid, nlohmann::ordered_json& images) {
+  StmtGuard guard(stmt);
+  bind_view(stmt, 1, contentid);
+  images = nlohmann::ordered_json::array();
+  int rc = SQLITE_ROW;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    nlohmann::ordered_json image = nlohmann::ordered_json::object();
+    for (int i = 0; i < sqlite3_column_count(stmt); ++i)
+      image[sqlite3_column_name(stmt, i)] = column_text(stmt, i);
+    images.push_back(std::move(image));
+  }
+  return rc == SQLITE_DONE;
+}
+
+int stream_jsonl(sqlite3_stmt* stmt, sqlite3_stmt* images_stmt, std::ostream& out,
+                 long long& rows) {
+  const ExportLayout layout = layout_of(stmt);
   int rc = SQLITE_ROW;
   while (out && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
     nlohmann::ordered_json row = nlohmann::ordered_json::object();
-    for (int i : columns) row[sqlite3_column_name(stmt, i)] = column_json(stmt, i);
+    for (int i : layout.restaurant) row[sqlite3_column_name(stmt, i)] = column_json(stmt, i);
+    nlohmann::ordered_json details = nullptr;
+    if (sqlite3_column_type(stmt, layout.details) != SQLITE_NULL) {
+      details = nlohmann::ordered_json::object();
+      for (std::size_t i = 0; i < k_detail_columns.size(); ++i)
+        details[k_detail_columns[i]] =
+            column_json(stmt, layout.first_detail() + static_cast<int>(i));
+    }
+    row["details"] = std::move(details);
+    if (!images_json(images_stmt, column_view(stmt, 0), row["images"])) return SQLITE_ERROR;
     // Real data is not clean: invalid UTF-8 becomes U+FFFD instead of throwing.
     out << row.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';
     ++rows;
@@ -131,15 +202,17 @@ int stream_jsonl(sqlite3_stmt* stmt, std::ostream& out, long long& rows) {
 }  // namespace
 
 Result<long long> SqliteStore::export_rows(std::ostream& out, bool csv) {
-  static const std::string sql = "SELECT * FROM restaurants ORDER BY contentid";
+  static const std::string sql = export_sql();
   const std::string format = csv ? "CSV" : "JSONL";
   auto stmt = statement(sql);
   if (!stmt) return stmt.error();
   StmtGuard guard(*stmt);
+  auto images = statement(k_images_sql);
+  if (!images) return images.error();
   long long rows = 0;
   int rc = SQLITE_DONE;
   try {
-    rc = csv ? stream_csv(*stmt, out, rows) : stream_jsonl(*stmt, out, rows);
+    rc = csv ? stream_csv(*stmt, out, rows) : stream_jsonl(*stmt, *images, out, rows);
   } catch (const std::exception&) {
     // The stream's own words ("basic_ios::clear: iostream error") tell an operator nothing.
     return make_error(m_path.string() + "의 " + format + " 내보내기를 쓰지 못했습니다: 출력 스트림 오류");

@@ -76,8 +76,60 @@ CREATE TABLE run_pages (
 );
 )sql";
 
+// Restaurant details (issue 17). A column is NULL until its operation has answered; an operation
+// that answered "no details" has its fetched_at and modifiedtime set and its values NULL. The
+// details of a kind are pending while its modifiedtime differs from the listing's: the pending
+// query walks restaurants by contentid (its primary key) and finds each row's details by theirs.
+constexpr const char* k_schema_v2 = R"sql(
+CREATE TABLE restaurant_details (
+  contentid                TEXT PRIMARY KEY NOT NULL
+                           REFERENCES restaurants(contentid) ON DELETE CASCADE,
+  overview                 TEXT,
+  homepage                 TEXT,
+  tel                      TEXT,
+  telname                  TEXT,
+  firstmenu                TEXT,
+  treatmenu                TEXT,
+  opentimefood             TEXT,
+  restdatefood             TEXT,
+  parkingfood              TEXT,
+  reservationfood          TEXT,
+  infocenterfood           TEXT,
+  packing                  TEXT,
+  seat                     TEXT,
+  smoking                  TEXT,
+  kidsfacility             TEXT,
+  chkcreditcardfood        TEXT,
+  discountinfofood         TEXT,
+  scalefood                TEXT,
+  opendatefood             TEXT,
+  lcnsno                   TEXT,
+  common_json              TEXT,
+  intro_json               TEXT,
+  common_fetched_at        TEXT,
+  common_modifiedtime      TEXT,
+  intro_fetched_at         TEXT,
+  intro_modifiedtime       TEXT,
+  item_images_fetched_at   TEXT,
+  item_images_modifiedtime TEXT,
+  menu_images_fetched_at   TEXT,
+  menu_images_modifiedtime TEXT
+);
+CREATE TABLE restaurant_images (
+  contentid     TEXT NOT NULL REFERENCES restaurants(contentid) ON DELETE CASCADE,
+  kind          TEXT NOT NULL CHECK (kind IN ('item', 'menu')),
+  serialnum     TEXT NOT NULL DEFAULT '',
+  originimgurl  TEXT NOT NULL DEFAULT '',
+  smallimageurl TEXT NOT NULL DEFAULT '',
+  imgname       TEXT NOT NULL DEFAULT '',
+  cpyrht_div_cd TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX restaurant_images_item ON restaurant_images(contentid, kind);
+)sql";
+
 constexpr std::array k_migrations{
     Migration{1, k_schema_v1},
+    Migration{2, k_schema_v2},
 };
 static_assert(k_migrations.back().version == SqliteStore::k_schema_version,
               "k_schema_version must name the last migration");

@@ -72,6 +72,12 @@ class SqliteStore final : public Store {
   Result<UpsertStats> upsert_items(const PageWrite& page);
   Result<void> insert_checkpoint(const PageWrite& page);
   Result<long long> export_rows(std::ostream& out, bool csv);
+  // sqlite_details.cpp
+  Result<std::string> run_started_at(std::int64_t run_id);  // "" for run 0
+  Result<int> read_pending_class(const PendingQuery& query, const std::string& started,
+                                 PendingCursor& cursor, int limit, PendingChunk& out);
+  Result<bool> write_detail(const DetailWrite& write);  // false: no restaurants row
+  Result<void> replace_images(const DetailWrite& write);
 
   sqlite3* m_db = nullptr;
   std::filesystem::path m_path;

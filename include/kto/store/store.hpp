@@ -133,7 +133,7 @@ class Store {
   // The version the store's schema_version table records (k_schema_version once opened).
   virtual Result<int> schema_version() = 0;
   // The newest schema this build writes; opening a store migrates an older one up to it.
-  static constexpr int k_schema_version = 1;
+  static constexpr int k_schema_version = 2;
 };
 
 enum class OpenMode {
