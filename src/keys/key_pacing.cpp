@@ -2,7 +2,7 @@
 // calls beyond R a second with 23, R unknown and per key; a 23 means "slower", not "failed":
 // - the key's interval (the least time between two of its calls, across workers and operations)
 //   grows on a 23, ×5/4 or at once to the rate the key just showed, whichever is slower, and
-//   shrinks by 1/200 on every success, so that it settles just under the limit (AIMD): a cycle
+//   shrinks by 1/200 on every success (to unpaced below 20 ms), so that it settles just under the limit (AIMD): a cycle
 //   from one 23 to the next is ~45 calls, ~2 % of calls refused and ~89 % of the limit used;
 // - a key starts with a slow start (key_pool.cpp: two calls at a time after its first answer, one
 //   more per success), so that the workers' first burst costs one refused call, not one each;
@@ -21,6 +21,7 @@ namespace {
 
 using detail::KeySlot;
 using util::Millis;
+using Micros = std::chrono::microseconds;
 
 // The gateway counts the calls of the last second.
 constexpr Millis k_window{1000};
@@ -36,7 +37,7 @@ constexpr std::size_t k_max_sent = 256;
 }  // namespace
 
 Millis KeyPool::Impl::pace_of(const KeySlot& slot) const {
-  return std::max(policy.min_interval, slot.interval);
+  return std::max(policy.min_interval, std::chrono::ceil<Millis>(slot.interval));
 }
 
 util::TimePoint KeyPool::Impl::next_slot(const KeySlot& slot, util::TimePoint now) const {
@@ -58,42 +59,46 @@ void KeyPool::Impl::pace_refused(KeySlot& slot, util::TimePoint sent) {
   // The gateway did not count the refused call: neither does the estimate below.
   if (auto it = std::find(slot.sent.begin(), slot.sent.end(), sent); it != slot.sent.end())
     slot.sent.erase(it);
-  if (slot.slowed_through && sent <= *slot.slowed_through) {
+  if (slot.settled_after && sent <= *slot.settled_after) {
     // Scheduled before the last slowdown: it tells nothing that slowdown did not already know.
     spdlog::debug("⏳ KTO 키 #{} {}: 초당 호출 한도(23) — 늦추기 전에 잡힌 호출", slot.index,
                   slot.state.preview);
     return;
   }
-  // The calls this key sent in the second before the refused one (the refused taken out): the
-  // gateway's limit is at most that many.
-  auto others = std::count_if(slot.sent.begin(), slot.sent.end(), [sent](util::TimePoint t) {
-    return t <= sent && sent - t < k_window;
-  });
-  Millis estimate(k_window.count() * k_margin_percent / 100 / std::max<long long>(1, others));
-  Millis slower = std::max({pace_of(slot) * 5 / 4, estimate, k_min_step});
-  slot.interval = std::min(slower, k_max_interval);
+  Micros slower = std::max(Micros(pace_of(slot)) * 5 / 4, Micros(k_min_step));
+  if (!slot.paced) {
+    // The first 23 of a regime: the calls this key sent in the second before the refused one
+    // (the refused taken out) bound the gateway's limit, so start from that rate, not from 20 ms.
+    auto others = std::count_if(slot.sent.begin(), slot.sent.end(), [sent](util::TimePoint t) {
+      return t <= sent && sent - t < k_window;
+    });
+    slower = std::max(slower, Micros(Micros(k_window).count() * k_margin_percent / 100 /
+                                     std::max<long long>(1, others)));
+  }
+  slot.interval = std::min(slower, Micros(k_max_interval));
   slot.slowed_through = slot.last_scheduled;
+  slot.settled_after = std::max(slot.last_scheduled.value_or(sent), sent + k_window);
   slot.logged_interval = slot.interval;
   // Every worker's refused call comes back: one line per key and change of regime.
   auto level = slot.paced ? spdlog::level::debug : spdlog::level::info;
   slot.paced = true;
   spdlog::log(level, "🐢 KTO 키 #{} {}: 초당 호출 한도(23) — 호출 간격을 {}ms로 늘립니다",
-              slot.index, slot.state.preview, slot.interval.count());
+              slot.index, slot.state.preview, pace_of(slot).count());
 }
 
 void KeyPool::Impl::pace_succeeded(KeySlot& slot) {
   if (slot.allowance > 0 && ++slot.allowance > k_slow_start_cap) slot.allowance = 0;
-  if (slot.interval <= Millis::zero()) return;
-  slot.interval -= std::max(Millis(1), Millis(slot.interval.count() / k_decrease_divisor));
-  if (slot.interval <= policy.min_interval) {
-    slot.interval = Millis::zero();
+  if (slot.interval <= Micros::zero()) return;
+  slot.interval -= std::max(Micros(1), Micros(slot.interval.count() / k_decrease_divisor));
+  if (slot.interval < Micros(k_min_step) || slot.interval <= Micros(policy.min_interval)) {
+    slot.interval = Micros::zero();
     slot.paced = false;
     spdlog::debug("🐇 KTO 키 #{} {}: 초당 호출 한도에 여유가 있어 호출 간격 조절을 멈춥니다",
                   slot.index, slot.state.preview);
   } else if (slot.interval * 10 <= slot.logged_interval * 9) {
     slot.logged_interval = slot.interval;
     spdlog::debug("🐇 KTO 키 #{} {}: 호출 간격을 {}ms로 줄입니다", slot.index, slot.state.preview,
-                  slot.interval.count());
+                  pace_of(slot).count());
   }
 }
 

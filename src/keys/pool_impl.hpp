@@ -29,11 +29,14 @@ struct KeySlot {
   // (refusals of calls up to it were paced by the older interval); when recent leases of the key
   // were to be sent (a refused one taken out), to estimate the rate the gateway allows.
   std::optional<util::TimePoint> last_scheduled;
-  util::Millis interval{0};
+  std::chrono::microseconds interval{0};  // finer than the clock: 1/200 of 50 ms still counts
   std::optional<util::TimePoint> slowed_through;
+  // 23s of calls sent up to here follow from the calls before the last slowdown (the gateway's
+  // second still holds them): they do not slow the key again.
+  std::optional<util::TimePoint> settled_after;
   std::deque<util::TimePoint> sent;  // in the order handed out, at most k_max_sent
   bool paced = false;                 // slowed by a 23 and not yet back to the configured pace
-  util::Millis logged_interval{0};    // the interval last logged, so speed-ups are logged rarely
+  std::chrono::microseconds logged_interval{0};  // last logged, so speed-ups are logged rarely
   // The slow start: calls this key may have out at once (0: no limit but the interval); one more
   // per success, none after a 23. outstanding: leases not yet reported.
   int allowance = 1;
