@@ -1,5 +1,5 @@
 #pragma once
-// The TourAPI operations this program calls (docs: tourapi.md): one home for their names. The key
+// The TourAPI operations this program calls (docs/service.md): one home for their names. The key
 // pool counts calls per operation without knowing what the names mean.
 #include <string_view>
 
