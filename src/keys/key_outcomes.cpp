@@ -97,7 +97,7 @@ void KeyPool::Impl::record(KeySlot& slot, std::string_view operation,
     case KeyOutcomeKind::per_second_limit:
       // "Slower", not "failed": the key is paced, not rested (memory only, nothing for the file
       // but the counters), and stays available.
-      pace_refused(slot, sent);
+      pace_refused(slot, sent, now);
       return;
     case KeyOutcomeKind::not_key_fault:
       // The service's fault or ours, never the key's: it must not count toward deactivation.

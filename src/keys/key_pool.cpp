@@ -87,6 +87,7 @@ KeyLease KeyPool::Impl::reserve(KeySlot& slot, std::string_view operation, util:
   lease.key = slot.key;
   lease.preview = slot.state.preview;
   lease.not_before = next_slot(slot, now);
+  lease.pace_epoch = slot.pace_epoch;
   slot.last_scheduled = lease.not_before;
   note_sent(slot, lease.not_before);
   ++slot.outstanding;
@@ -207,7 +208,11 @@ std::variant<KeyLease, NoKey> KeyPool::acquire(std::string_view operation) {
     }
     if (auto retry = d.awaiting_answers(slot, now)) {
       // Busy, not broken: a debug line only, and the reports still count the key as available.
-      spdlog::debug("⏭️ KTO 키 #{} 건너뜀: {} - 응답 확인 중", slot.index, slot.state.preview);
+      if (slot.verified)
+        spdlog::debug("⏭️ KTO 키 #{} 건너뜀: {} - 응답 확인 중 (동시 호출 {}개까지)", slot.index,
+                      slot.state.preview, slot.allowance);
+      else
+        spdlog::debug("⏭️ KTO 키 #{} 건너뜀: {} - 첫 응답 확인 중", slot.index, slot.state.preview);
       awaiting = true;
       note(*retry);
       continue;

@@ -25,12 +25,12 @@ struct KeySlot {
   unsigned resets = 0;
   unsigned synced_resets = 0;
   // Pacing (key_pacing.cpp), memory only: when the last lease of this key may be sent; the
-  // interval learnt from 23s (0: unpaced); the last lease scheduled before the last slowdown
-  // (refusals of calls up to it were paced by the older interval); when recent leases of the key
-  // were to be sent (a refused one taken out), to estimate the rate the gateway allows.
+  // interval learnt from 23s (0: unpaced); the regime (leases scheduled under an older one are
+  // re-laid at the new pace); when recent leases of the key were to be sent (a refused one taken
+  // out), to estimate the rate the gateway allows.
   std::optional<util::TimePoint> last_scheduled;
   std::chrono::microseconds interval{0};  // finer than the clock: 1/200 of 50 ms still counts
-  std::optional<util::TimePoint> slowed_through;
+  std::uint64_t pace_epoch = 0;  // one more at every slowdown: leases of older ones are re-laid
   // 23s of calls sent up to here follow from the calls before the last slowdown (the gateway's
   // second still holds them): they do not slow the key again.
   std::optional<util::TimePoint> settled_after;
@@ -116,7 +116,7 @@ struct KeyPool::Impl {
   util::Millis pace_of(const detail::KeySlot& slot) const;
   util::TimePoint next_slot(const detail::KeySlot& slot, util::TimePoint now) const;
   void note_sent(detail::KeySlot& slot, util::TimePoint at);
-  void pace_refused(detail::KeySlot& slot, util::TimePoint sent);
+  void pace_refused(detail::KeySlot& slot, util::TimePoint sent, util::TimePoint now);
   void pace_succeeded(detail::KeySlot& slot);
   void log_skip(detail::KeySlot& slot, const detail::Availability& a);
   // sent: when the call was to leave (its lease's not_before).

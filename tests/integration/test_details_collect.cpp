@@ -36,9 +36,13 @@ TEST(DetailsCollect, EveryShownRestaurantOfTheProvincesOncePerOperation) {
       EXPECT_FALSE(p.contains("defaultYN")) << line.dump();
       EXPECT_FALSE(p.contains("overviewYN")) << line.dump();
     }
-    if (op == "detailIntro2") EXPECT_EQ(p.value("contentTypeId", std::string()), "39");
-    if (op == "detailImage2") EXPECT_TRUE(p.value("imageYN", std::string()) == "Y" ||
-                                          p.value("imageYN", std::string()) == "N");
+    if (op == "detailIntro2") {
+      EXPECT_EQ(p.value("contentTypeId", std::string()), "39");
+    }
+    if (op == "detailImage2") {
+      const std::string image_yn = p.value("imageYN", std::string());
+      EXPECT_TRUE(image_yn == "Y" || image_yn == "N") << line.dump();
+    }
     EXPECT_NE(line["outcome"], "error:10") << line.dump();
   }
   const auto& d = run.report["details"];

@@ -56,6 +56,14 @@ std::optional<api::HttpResponse> detail_answer(const Query& q, const std::set<st
 
 class DetailsTest : public ::testing::Test {
  protected:
+  template <class F>
+  auto with_client(keys::KeyPool& pool, F f) {
+    api::ClientOptions options("http://fake/B551011/KorService2", "kto-collector",
+                               std::chrono::milliseconds(20000));
+    api::TourApiClient client(m_service, pool, m_clock, options);
+    return f(client);
+  }
+
   void SetUp() override {
     std::random_device rd;
     m_dir = fs::temp_directory_path() / ("kto-details-unit-" + std::to_string(rd()));
@@ -93,14 +101,6 @@ class DetailsTest : public ::testing::Test {
                                     policy, m_clock, std::nullopt);
     EXPECT_TRUE(pool.ok());
     return std::move(*pool);
-  }
-
-  template <class F>
-  auto with_client(keys::KeyPool& pool, F f) {
-    api::ClientOptions options("http://fake/B551011/KorService2", "kto-collector",
-                               std::chrono::milliseconds(20000));
-    api::TourApiClient client(m_service, pool, m_clock, options);
-    return f(client);
   }
 
   collect::DetailsReport details(keys::KeyPool& pool, collect::DetailsOptions options) {

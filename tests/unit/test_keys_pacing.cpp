@@ -116,7 +116,8 @@ TEST_F(KeyPacing, SettlesAtOtherLimitsAndLatenciesToo) {
     for (auto latency : {10ms, 300ms}) {
       auto pool = open_pool(1, unlimited());
       RunFigures f = run(*pool, per_second, 8, 60 * per_second, latency);
-      EXPECT_GE(f.rate(), 0.8 * per_second) << per_second << "/s, " << latency.count() << " ms";
+      // Measured 0.89–0.93 with ~2–5 % refused; 0.85 catches a schedule that leaves slots empty.
+      EXPECT_GE(f.rate(), 0.85 * per_second) << per_second << "/s, " << latency.count() << " ms";
       EXPECT_LT(f.refused_share(), 0.10) << per_second << "/s, " << latency.count() << " ms";
     }
   }

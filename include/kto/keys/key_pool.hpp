@@ -4,6 +4,7 @@
 // quotas that reset at 00:00 KST, rate-limit and error cooldowns, recovery, and a durable JSON
 // state file shared by every process (flock + atomic replace). The raw key lives only in memory.
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -56,6 +57,8 @@ struct KeyLease {
   std::string key;      // raw; never log it: use preview
   std::string preview;  // "1234567890..."
   util::TimePoint not_before{};
+  // The key's pacing regime when this lease was scheduled: a later slowdown re-lays it (repace).
+  std::uint64_t pace_epoch = 0;
 };
 
 // No key can be used now. earliest: when the first one comes back (nullopt: none will by itself,
