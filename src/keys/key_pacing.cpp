@@ -82,9 +82,19 @@ void KeyPool::Impl::pace_refused(KeySlot& slot, util::TimePoint sent, util::Time
   // Re-lay the schedule from the last call already gone (the refused one did not count): the calls
   // still waiting take the next slots at the new pace (repace), in place of the ones they held,
   // instead of queueing behind them and leaving those slots empty.
+  // Nor may it go before the gateway's second has room: after a burst, not until a second (and the
+  // margin) after the oldest call the gateway still counts.
   util::TimePoint gone = sent;
-  for (util::TimePoint t : slot.sent)
+  std::optional<util::TimePoint> oldest_counted;
+  for (util::TimePoint t : slot.sent) {
     if (t <= now && t > gone) gone = t;
+    if (t <= sent && sent - t < k_window && (!oldest_counted || t < *oldest_counted))
+      oldest_counted = t;
+  }
+  if (oldest_counted) {
+    const Millis room = k_window * k_margin_percent / 100;  // the calls' jitter, as above
+    gone = std::max(gone, *oldest_counted + room - pace_of(slot));
+  }
   slot.last_scheduled = gone;
   ++slot.pace_epoch;
   slot.logged_interval = slot.interval;

@@ -106,7 +106,8 @@ TEST(DetailsCollect, HiddenItemsGetNoDetails) {
   ASSERT_EQ(inc.exit_code, 0) << inc.err;
   EXPECT_EQ(inc.report["hidden"], 4);
   std::set<std::string> hidden;
-  for (const auto& id : sim.stats()["dataset"]["withdrawn"]) hidden.insert(id.get<std::string>());
+  const nlohmann::json stats = sim.stats();  // a range-for over a temporary's member would dangle
+  for (const auto& id : stats["dataset"]["withdrawn"]) hidden.insert(id.get<std::string>());
   ASSERT_EQ(hidden.size(), 4u);
   for (const auto& op : k_detail_ops)
     for (const auto& id : detail_ids(sim.request_log(), op)) EXPECT_EQ(hidden.count(id), 0u) << id;

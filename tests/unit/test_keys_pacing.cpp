@@ -156,9 +156,12 @@ TEST_F(KeyPacing, CallsInFlightWhenTheKeySlowedDoNotSlowItAgain) {
   pool->report(burst[0], k_list_operation, ok());
   for (std::size_t i = 1; i < 6; ++i) pool->report(burst[i], k_list_operation, per_second());
   KeyLease next = take(*pool);
-  // One slowdown, to the rate the burst showed (5 other calls in its second, less a tenth),
-  // not five slowdowns one after the other.
-  EXPECT_EQ(next.not_before - clock.now(), 220ms);
+  // The next call waits until the burst's second is over (and a tenth more, for jitter), then the
+  // key runs at the rate the burst showed (5 other calls in its second, less a tenth): one
+  // slowdown, not five one after the other.
+  EXPECT_EQ(next.not_before - clock.now(), 1100ms);
+  KeyLease after = take(*pool);
+  EXPECT_EQ(after.not_before - next.not_before, 220ms);
   EXPECT_EQ(slowdown_lines(), 1);
 }
 
@@ -168,9 +171,10 @@ TEST_F(KeyPacing, CallsWaitingWhenTheKeySlowedAreMovedBehindItsNewPace) {
   KeyLease refused = take(*pool);
   KeyLease waiting = take(*pool);  // handed out at the old pace (now)
   pool->report(refused, k_list_operation, per_second());
-  // Two calls in the key's second besides the refused one: 2 a second at most, less a tenth.
+  // Two calls in the key's second besides the refused one: 2 a second at most, less a tenth; the
+  // first call after the slowdown waits for that second to be over (and a tenth).
   EXPECT_TRUE(pool->repace(waiting));
-  EXPECT_EQ(waiting.not_before - clock.now(), 550ms);
+  EXPECT_EQ(waiting.not_before - clock.now(), 1100ms);
   EXPECT_FALSE(pool->repace(waiting));  // already at the new pace
   KeyLease next = take(*pool);
   EXPECT_EQ(next.not_before - waiting.not_before, 550ms);
