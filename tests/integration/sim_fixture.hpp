@@ -79,4 +79,11 @@ class SimServer {
   int m_port = 0;
 };
 
+// The query of a detail operation for a restaurant: the parameters each operation needs.
+inline std::string query_of(const std::string& op, const std::string& id) {
+  std::string q = "contentId=" + id;
+  if (op == "detailIntro2" || op == "detailInfo2") q += "&contentTypeId=39";
+  return q;
+}
+
 }  // namespace kto::test

@@ -11,14 +11,14 @@ namespace {
 using namespace kto::test;
 using namespace kto::test::reliability;
 
-const std::vector<std::string> k_run = {"--mode", "regions", "--regions", "1", "--json"};
+const std::vector<std::string> k_files_run = {"--mode", "regions", "--regions", "1", "--json"};
 
 // Runs a collection that must stop before anything is called: exit code, one stderr line naming
 // every part of named, no call, and the database file (if any) byte for byte as it was.
 void expect_stopped_before_calling(const SimServer& sim, CliRunner& cli, int exit_code,
                                    const std::vector<std::string>& named) {
   const std::string db_before = read_bytes(db_path(cli));
-  auto r = cli.run(k_run);
+  auto r = cli.run(k_files_run);
   EXPECT_EQ(r.exit_code, exit_code) << r.out << r.err;
   auto lines = nonempty_lines(r.err);
   ASSERT_EQ(lines.size(), 1u) << r.err;
@@ -34,7 +34,7 @@ TEST(ReliabilityFiles, CorruptStateFileIsMovedAsideWithOneWarningAndThePoolStart
   const std::string garbage = "{\"version\": 1, \"keys\": [{\"fingerprint\": ";
   write_bytes(state_path(cli), garbage);
 
-  auto r = cli.run(k_run);
+  auto r = cli.run(k_files_run);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto lines = nonempty_lines(r.err);
   ASSERT_EQ(lines.size(), 1u) << r.err;

@@ -12,6 +12,7 @@
 namespace {
 
 using kto::test::SimServer;
+using kto::test::query_of;
 using nlohmann::ordered_json;
 
 const std::vector<std::string> k_operations = {"detailCommon2", "detailIntro2", "detailImage2",
@@ -42,12 +43,6 @@ ordered_json rows_of(const ordered_json& doc) {
   return item.is_array() ? item : ordered_json::array({item});
 }
 
-// The parameters each operation needs, for a restaurant.
-std::string query_of(const std::string& op, const std::string& id) {
-  std::string q = "contentId=" + id;
-  if (op == "detailIntro2" || op == "detailInfo2") q += "&contentTypeId=39";
-  return q;
-}
 
 nlohmann::json scenario(int seed) {
   return {{"seed", seed},

@@ -16,6 +16,7 @@ namespace {
 
 using kto::test::HttpGet;
 using kto::test::SimServer;
+using kto::test::query_of;
 
 nlohmann::json small_dataset() { return {{"restaurants", 40}, {"other_types", 0}, {"hidden", 0}}; }
 
@@ -24,11 +25,6 @@ std::string first_id(const SimServer& sim) {
   return doc["response"]["body"]["items"]["item"]["contentid"];
 }
 
-std::string query_of(const std::string& op, const std::string& id) {
-  std::string q = "contentId=" + id;
-  if (op == "detailIntro2" || op == "detailInfo2") q += "&contentTypeId=39";
-  return q;
-}
 
 bool has_code(const HttpGet& r, const std::string& code) {
   return r.body.find("<returnReasonCode>" + code + "</returnReasonCode>") != std::string::npos;

@@ -9,17 +9,17 @@ namespace {
 
 using kto::test::SimServer;
 
-const nlohmann::json k_small = {{"restaurants", 30}, {"other_types", 0}, {"hidden", 0}};
-const std::string k_page = "numOfRows=10&contentTypeId=39";
+const nlohmann::json k_hostile_set = {{"restaurants", 30}, {"other_types", 0}, {"hidden", 0}};
+const std::string k_hostile_page = "numOfRows=10&contentTypeId=39";
 
 SimServer scheduled(const std::string& kind, nlohmann::json extra = nlohmann::json::object()) {
   extra["schedule"] = {{{"call", 1}, {"kind", kind}}};
-  return SimServer({{"dataset", k_small}, {"faults", extra}});
+  return SimServer({{"dataset", k_hostile_set}, {"faults", extra}});
 }
 
 TEST(SimHostile, HugePadsAValidAnswerToTheAskedSize) {
   SimServer sim = scheduled("huge", {{"huge_bytes", 3 * 1024 * 1024}});
-  auto huge = sim.call("areaBasedList2", "k", k_page);
+  auto huge = sim.call("areaBasedList2", "k", k_hostile_page);
   EXPECT_EQ(huge.status, 200);
   EXPECT_EQ(huge.body.size(), 3u * 1024 * 1024);
   EXPECT_EQ(huge.json()["response"]["body"]["numOfRows"], 10) << "still a valid document";
@@ -28,8 +28,8 @@ TEST(SimHostile, HugePadsAValidAnswerToTheAskedSize) {
 
 TEST(SimHostile, BadUtf8SpoilsEveryTitleAndNothingElse) {
   SimServer sim = scheduled("bad_utf8");
-  auto bad = sim.call("areaBasedList2", "k", k_page);
-  auto good = sim.call("areaBasedList2", "k", k_page);
+  auto bad = sim.call("areaBasedList2", "k", k_hostile_page);
+  auto good = sim.call("areaBasedList2", "k", k_hostile_page);
   EXPECT_EQ(bad.status, 200);
   std::size_t spoiled = 0;
   for (std::size_t at = bad.body.find("\"title\":\"\x80\xff\xc3"); at != std::string::npos;
@@ -41,7 +41,7 @@ TEST(SimHostile, BadUtf8SpoilsEveryTitleAndNothingElse) {
 
 TEST(SimHostile, EntitiesIsAnXmlGatewayErrorWithAnEntityBomb) {
   SimServer sim = scheduled("entities");
-  auto bomb = sim.call("areaBasedList2", "k", k_page);
+  auto bomb = sim.call("areaBasedList2", "k", k_hostile_page);
   EXPECT_EQ(bomb.status, 200);
   EXPECT_NE(bomb.content_type.find("xml"), std::string::npos);
   EXPECT_NE(bomb.body.find("<!ENTITY lol9 \"&lol8;&lol8;"), std::string::npos);

@@ -27,12 +27,12 @@ using kto::test::reliability::read_bytes;
 using kto::test::reliability::write_bytes;
 namespace fs = std::filesystem;
 
-const std::string k_key = "userfiles1SECRETffffffffffffffffffffff+ff/ff==";
+const std::string k_files_key = "userfiles1SECRETffffffffffffffffffffff+ff/ff==";
 
 // 400 restaurants: an export of about 130 KB, above the file size limit of the full-disk test.
-nlohmann::json small_scenario() {
+nlohmann::json files_scenario() {
   return {{"dataset", {{"restaurants", 400}, {"other_types", 0}, {"hidden", 0}}},
-          {"keys", {{k_key, {{"status", "valid"}}}}}};
+          {"keys", {{k_files_key, {{"status", "valid"}}}}}};
 }
 
 // A database with rows to export.
@@ -47,8 +47,8 @@ class UserExport : public ::testing::Test {
     ASSERT_GT(nonempty_lines(m_csv).size(), 10u);
   }
 
-  SimServer m_sim{small_scenario()};
-  CliRunner m_cli{{k_key}, m_sim.base_url()};
+  SimServer m_sim{files_scenario()};
+  CliRunner m_cli{{k_files_key}, m_sim.base_url()};
   std::string m_csv;  // what export prints on stdout
 };
 
@@ -180,18 +180,18 @@ TEST_F(UserExport, RefusesAFolder) {
 
 TEST(UserDotenv, MisspelledNameIsWarnedWithFileLineAndTheCloseName) {
   CliRunner cli({});
-  write_bytes(cli.dir() / ".env", "KTO_API_KEY=" + k_key + "\n# limits\nKTO_API_DAILY_LIMT=5\n");
+  write_bytes(cli.dir() / ".env", "KTO_API_KEY=" + k_files_key + "\n# limits\nKTO_API_DAILY_LIMT=5\n");
   auto r = cli.run({"status", "--json"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(contains(r.err, ".env:3: KTO_API_DAILY_LIMT")) << r.err;
   EXPECT_TRUE(contains(r.err, "KTO_API_DAILY_LIMIT을(를) 뜻했다면")) << r.err;
   auto doc = nlohmann::json::parse(r.out, nullptr, false);
   EXPECT_EQ(doc["keys"][0]["daily_limit"], 1000) << "the misspelled setting is not read";
-  EXPECT_EQ(r.err.find(k_key), std::string::npos);
+  EXPECT_EQ(r.err.find(k_files_key), std::string::npos);
 }
 
 TEST(UserDotenv, EnvironmentTypoIsWarnedToo) {
-  CliRunner cli({k_key});
+  CliRunner cli({k_files_key});
   cli.env()["KTO_KEY_ERROR_COOLDWN"] = "1m";
   auto r = cli.run({"status"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -201,7 +201,7 @@ TEST(UserDotenv, EnvironmentTypoIsWarnedToo) {
 
 TEST(UserDotenv, EmptyEnvironmentKeyWarnsAndTheDotenvKeyIsUsed) {
   CliRunner cli({});
-  write_bytes(cli.dir() / ".env", "KTO_API_KEY=" + k_key + "\n");
+  write_bytes(cli.dir() / ".env", "KTO_API_KEY=" + k_files_key + "\n");
   cli.env()["KTO_API_KEY"] = "";
   auto r = cli.run({"status"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -217,7 +217,7 @@ void age(const fs::path& file, std::chrono::hours by) {
 }
 
 TEST(UserLogs, OldLogsOfThisToolArePrunedAfterKeepDays) {
-  CliRunner cli({k_key});
+  CliRunner cli({k_files_key});
   auto logs = cli.dir() / "logs";
   write_bytes(logs / "collector_20250101_031000.log", "old run\n");
   write_bytes(logs / "api_key_test_20250102_120000.log", "old check\n");
@@ -249,7 +249,7 @@ TEST(UserLogs, OldLogsOfThisToolArePrunedAfterKeepDays) {
 }
 
 TEST(UserLogs, InvalidKeepDaysIsAUsageError) {
-  CliRunner cli({k_key});
+  CliRunner cli({k_files_key});
   cli.env()["KTO_LOG_KEEP_DAYS"] = "a month";
   auto r = cli.run({"status"});
   EXPECT_EQ(r.exit_code, 2) << r.err;
@@ -257,7 +257,7 @@ TEST(UserLogs, InvalidKeepDaysIsAUsageError) {
 }
 
 TEST(UserLogs, ARunRefusedByTheLockLeavesNoEmptyLog) {
-  CliRunner cli({k_key});
+  CliRunner cli({k_files_key});
   fs::create_directories(cli.dir() / "data");
   auto lock = kto::util::FileLock::try_acquire(cli.dir() / "data" / "restaurants.db.lock");
   ASSERT_TRUE(lock.ok() && lock->has_value());

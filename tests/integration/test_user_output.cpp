@@ -11,16 +11,16 @@ using kto::test::contains;
 using kto::test::run_command;
 using kto::test::SimServer;
 
-const std::string k_key = "useroutpt1SECREToooooooooooooooooooooo+oo/oo==";
+const std::string k_output_key = "useroutpt1SECREToooooooooooooooooooooo+oo/oo==";
 
-nlohmann::json small_scenario() {
+nlohmann::json output_scenario() {
   return {{"dataset", {{"restaurants", 60}, {"other_types", 0}, {"hidden", 0}}},
-          {"keys", {{k_key, {{"status", "valid"}}}}}};
+          {"keys", {{k_output_key, {{"status", "valid"}}}}}};
 }
 
 TEST(UserQuiet, AGoodCollectionPrintsNothingAtAll) {
-  SimServer sim(small_scenario());
-  CliRunner cli({k_key}, sim.base_url());
+  SimServer sim(output_scenario());
+  CliRunner cli({k_output_key}, sim.base_url());
   auto r = cli.run({"-q", "--mode", "regions", "--regions", "1,39"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "") << "no report on a good night";
@@ -38,8 +38,8 @@ TEST(UserQuiet, AGoodCollectionPrintsNothingAtAll) {
 }
 
 TEST(UserQuiet, OtherCommandsAreSilentOnSuccessAndReportOnFailure) {
-  SimServer sim(small_scenario());
-  CliRunner cli({k_key}, sim.base_url());
+  SimServer sim(output_scenario());
+  CliRunner cli({k_output_key}, sim.base_url());
   for (std::vector<std::string> args : {std::vector<std::string>{"status", "-q"},
                                         {"health", "-q"}, {"keys", "list", "-q"}}) {
     auto r = cli.run(args);
@@ -95,7 +95,7 @@ TEST(UserHelp, KtoSimHelpIsUsageAndExitsZero) {
 }
 
 TEST(UserMenu, WrongCodesThenZeroEndsWithZeroAndSpeaksOfCodes) {
-  CliRunner cli({k_key});
+  CliRunner cli({k_output_key});
   auto r = cli.run({"-i"}, "2\n99\n2\n1,,6\n2\n\n0\n");
   EXPECT_EQ(r.exit_code, 0) << "wrong codes ran nothing: " << r.out << r.err;
   EXPECT_TRUE(contains(r.out, "잘못된 지역 코드입니다: '99'")) << r.out;

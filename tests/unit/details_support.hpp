@@ -11,6 +11,9 @@
 
 namespace kto::store::testing {
 
+// The listing modifiedtime the details tests give their rows.
+inline const std::string k_mod = "20261101000000";
+
 // Before new_run()'s start ("2026-11-25T02:00:00+09:00"): rows of earlier runs, the backlog.
 inline const std::string k_before_run = "2026-11-24T02:00:00+09:00";
 // After it: rows first seen in the run, "new".

@@ -15,8 +15,8 @@ using kto::test::http_answer;
 using kto::test::service_error;
 using kto::test::transport_failure;
 
-const std::string k_key_a = "AAAAAAAAAAAAAAAAAAAA+/=a";
-const std::string k_key_b = "BBBBBBBBBBBBBBBBBBBBbbbb";
+using kto::test::k_key_a;
+using kto::test::k_key_b;
 constexpr std::string_view k_detail = "detailCommon2";
 
 // A detail answer: one item, or `items: ""` when the service has nothing for the item.

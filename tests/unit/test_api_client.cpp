@@ -19,8 +19,8 @@ using kto::test::success_page;
 using kto::test::transport_failure;
 using std::chrono::milliseconds;
 
-const std::string k_key_a = "AAAAAAAAAAAAAAAAAAAA+/=a";  // a "Decoding" key
-const std::string k_key_b = "BBBBBBBBBBBBBBBBBBBBbbbb";
+using kto::test::k_key_a;
+using kto::test::k_key_b;
 const std::string k_key_c = "CCCCCCCCCCCCCCCCCCCCcccc";
 const std::string k_key_encoded = "DDDDDDDDDDDDDDDDDDDD%2B%2Fdd";  // an "Encoding" key
 

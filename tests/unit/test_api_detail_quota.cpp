@@ -14,8 +14,8 @@ using kto::test::FakeTransport;
 using kto::test::gateway_error;
 using kto::test::http_answer;
 
-const std::string k_key_a = "AAAAAAAAAAAAAAAAAAAAaaaa";
-const std::string k_key_b = "BBBBBBBBBBBBBBBBBBBBbbbb";
+using kto::test::k_key_a;
+using kto::test::k_key_b;
 constexpr std::string_view k_common = "detailCommon2";
 constexpr std::string_view k_intro = "detailIntro2";
 

@@ -4,6 +4,7 @@
 #include <random>
 
 #include "fakes/fake_service.hpp"
+#include "fakes/fake_transport.hpp"
 #include "kto/collect/collector.hpp"
 #include "kto/util/time.hpp"
 
@@ -53,14 +54,7 @@ class CollectorTest : public ::testing::Test {
   fs::path m_dir;
 };
 
-api::HttpResponse gateway_error(const std::string& code) {
-  api::HttpResponse r;
-  r.status = 403;
-  r.body = "<OpenAPI_ServiceResponse><cmmMsgHeader><errMsg>SERVICE ERROR</errMsg>"
-           "<returnAuthMsg>X</returnAuthMsg><returnReasonCode>" + code +
-           "</returnReasonCode></cmmMsgHeader></OpenAPI_ServiceResponse>";
-  return r;
-}
+using test::gateway_error;
 
 }  // namespace
 

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "fakes/fake_service.hpp"
+#include "fakes/fake_transport.hpp"
 #include "kto/collect/collector.hpp"
 #include "kto/collect/details.hpp"
 #include "kto/util/time.hpp"
@@ -27,14 +28,7 @@ api::HttpResponse json_answer(const nlohmann::json& items, long long total) {
   return test::FakeService::ok_json(body.dump());
 }
 
-api::HttpResponse gateway_error(const std::string& code) {
-  api::HttpResponse r;
-  r.status = 403;
-  r.body = "<OpenAPI_ServiceResponse><cmmMsgHeader><errMsg>SERVICE ERROR</errMsg>"
-           "<returnAuthMsg>X</returnAuthMsg><returnReasonCode>" + code +
-           "</returnReasonCode></cmmMsgHeader></OpenAPI_ServiceResponse>";
-  return r;
-}
+using test::gateway_error;
 
 // A detail answer as the service gives it: one item for common and intro, photos for images;
 // contentids listed in `empty` have none (items "").

@@ -13,7 +13,6 @@ using StoreDetailsExport = StoreTest;
 
 namespace {
 
-const std::string k_mod = "20261101000000";
 
 // 100 without details; 2561923 with common, intro and two item photos.
 void rows_with_details(Store& db) {

@@ -11,7 +11,6 @@ using SqliteDetails = SqliteStoreTest;
 
 namespace {
 
-const std::string k_mod = "20261101000000";
 
 // The statements the store prepared whose SQL holds what, summed: SQLite's own counters.
 int statement_status(SqliteStore& db, const std::string& what, int counter) {

@@ -121,6 +121,10 @@ inline api::HttpResponse http_answer(int status, std::string body,
   return r;
 }
 
+// Two keys for the client's tests: the first as a "Decoding" key (+, / and = escaped in a URL).
+inline const std::string k_key_a = "AAAAAAAAAAAAAAAAAAAA+/=a";
+inline const std::string k_key_b = "BBBBBBBBBBBBBBBBBBBBbbbb";
+
 // The gateway's XML error document (key, quota and rate errors), HTTP 403 as seen since 2026.
 inline api::HttpResponse gateway_error(std::string_view code, int status = 403) {
   std::string body =
