@@ -3,7 +3,7 @@
 #
 #   scripts/bench_e2e.sh [--quick] [--runs N] [--build-dir DIR] [--restaurants N]
 #                        [--latency-ms MIN-MAX] [--keys N] [--details [--details-parts LIST]]
-#                        [--detail-items N]
+#                        [--detail-items N] [--keep-work]
 #
 # One simulator with a nationwide data set (13,000 restaurants over the 17 provinces, 40 % with a
 # blank areacode) and a random latency of 300–1500 ms per answer serves, run after run:
@@ -24,7 +24,7 @@
 # items and wall time against a curl floor (13,000 items × common,intro; --quick: 1,000), the share
 # of each key's daily quota used, the per-second limit, peak RSS with 1,000 and 100,000 pending.
 # --details runs only that part; --details-parts wall,faults,quota,rate,memory only those of it;
-# --detail-items N the size of the wall-time data set.
+# --detail-items N the size of the wall-time data set. --keep-work keeps the runs' folders.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
@@ -37,6 +37,7 @@ quick=0
 details_only=0
 details_parts="wall,faults,quota,rate,memory"
 detail_items=""
+keep_work=0
 while (($#)); do
   case "$1" in
     --quick) quick=1; runs=1; latency="30-150" ;;
@@ -48,6 +49,7 @@ while (($#)); do
     --details) details_only=1 ;;
     --details-parts) details_parts="$2"; shift ;;
     --detail-items) detail_items="$2"; shift ;;
+    --keep-work) keep_work=1 ;;
     -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench_e2e: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -72,7 +74,7 @@ sim_pids=()
 cleanup() {
   for pid in "${sim_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  rm -rf "$work"
+  if ((keep_work)); then echo "bench_e2e: the runs' folders are kept in $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 
