@@ -2,7 +2,8 @@
 # End-to-end benchmark of the collector against kto-sim, measured against the floor.
 #
 #   scripts/bench_e2e.sh [--quick] [--runs N] [--build-dir DIR] [--restaurants N]
-#                        [--latency-ms MIN-MAX] [--keys N]
+#                        [--latency-ms MIN-MAX] [--keys N] [--details [--details-parts LIST]]
+#                        [--detail-items N] [--keep-work]
 #
 # One simulator with a nationwide data set (13,000 restaurants over the 17 provinces, 40 % with a
 # blank areacode) and a random latency of 300–1500 ms per answer serves, run after run:
@@ -19,6 +20,11 @@
 # sim's modified day>`, ~1 % of the items) against a full run's calls.
 # Every collector run gets its own temporary folder, --env-file /dev/null and dummy keys (the
 # simulator accepts any key). --quick: one run, 30–150 ms latency. Needs curl, jq, /usr/bin/time.
+# Then the restaurant details (scripts/bench_e2e_details.sh): calls per operation against the shown
+# items and wall time against a curl floor (13,000 items × common,intro; --quick: 1,000), the share
+# of each key's daily quota used, the per-second limit, peak RSS with 1,000 and 100,000 pending.
+# --details runs only that part; --details-parts wall,faults,quota,rate,memory only those of it;
+# --detail-items N the size of the wall-time data set. --keep-work keeps the runs' folders.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
@@ -28,6 +34,10 @@ restaurants=13000
 latency="300-1500"
 key_count=3
 quick=0
+details_only=0
+details_parts="wall,faults,quota,rate,memory"
+detail_items=""
+keep_work=0
 while (($#)); do
   case "$1" in
     --quick) quick=1; runs=1; latency="30-150" ;;
@@ -36,7 +46,11 @@ while (($#)); do
     --restaurants) restaurants="$2"; shift ;;
     --latency-ms) latency="$2"; shift ;;
     --keys) key_count="$2"; shift ;;
-    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --details) details_only=1 ;;
+    --details-parts) details_parts="$2"; shift ;;
+    --detail-items) detail_items="$2"; shift ;;
+    --keep-work) keep_work=1 ;;
+    -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench_e2e: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -60,7 +74,7 @@ sim_pids=()
 cleanup() {
   for pid in "${sim_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  rm -rf "$work"
+  if ((keep_work)); then echo "bench_e2e: the runs' folders are kept in $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 
@@ -186,131 +200,139 @@ record_time() {  # KIND PREFIX RECORDS CALLS
   add "$kind" rec_per_cpu "$(awk -v r="$records" -v c="$cpu" 'BEGIN {if (c > 0) printf "%.0f", r / c; else print 0}')"
 }
 
-# --- 1. collector vs baseline vs floor ------------------------------------------------------
-echo "kto-sim: $restaurants restaurants, latency $latency ms; $key_count keys, concurrency $concurrency; $runs run(s)" >&2
-start_sim main --restaurants "$restaurants" --latency-ms "$latency"
-n=$(sim_get /stats | jq '.dataset.restaurants')
-recent_day=$(sim_get /stats | jq -r '.dataset.modified_recent_date')
-min_calls=$(((n + 999) / 1000))
-all_regions="1,2,3,4,5,6,7,8,31,32,33,34,35,36,37,38,39"
+# The listing benchmark (issue 15): sections 1–3 and their report.
+listing_bench() {
+  # --- 1. collector vs baseline vs floor ------------------------------------------------------
+  echo "kto-sim: $restaurants restaurants, latency $latency ms; $key_count keys, concurrency $concurrency; $runs run(s)" >&2
+  start_sim main --restaurants "$restaurants" --latency-ms "$latency"
+  n=$(sim_get /stats | jq '.dataset.restaurants')
+  recent_day=$(sim_get /stats | jq -r '.dataset.modified_recent_date')
+  min_calls=$(((n + 999) / 1000))
+  all_regions="1,2,3,4,5,6,7,8,31,32,33,34,35,36,37,38,39"
 
-for r in $(seq 1 "$runs"); do
-  echo "run $r/$runs: collector" >&2
-  sim_reset
-  run_collector "$work/collector-$r" --mode all
-  read -r calls records <"$work/collector-$r/result"
-  sim_n=$(sim_calls)
-  ((sim_n == calls)) || echo "bench_e2e: collector said $calls calls, the simulator saw $sim_n" >&2
-  record_time collector "$work/collector-$r/run" "$records" "$sim_n"
-
-  echo "run $r/$runs: baseline (province by province, 100 a page, one at a time)" >&2
-  sim_reset
-  run_collector "$work/baseline-$r" --mode regions --regions "$all_regions" \
-    --page-size 100 --concurrency 1
-  read -r calls records <"$work/baseline-$r/result"
-  record_time baseline "$work/baseline-$r/run" "$records" "$(sim_calls)"
-
-  echo "run $r/$runs: floor (curl, $min_calls pages)" >&2
-  sim_reset
-  run_floor "$work/floor-$r" "$min_calls"
-  rows=$(cat "$work/floor-$r/result")
-  ((rows == n)) || echo "bench_e2e: the floor fetched $rows of $n rows" >&2
-  record_time floor "$work/floor-$r/run" "$rows" "$(sim_calls)"
-done
-
-# --- 2. increment: a full run, then --since the simulator's modified day ----------------------
-echo "increment: full run, then --since $recent_day" >&2
-sim_reset
-run_collector "$work/increment" --mode all
-read -r full_calls _ <"$work/increment/result"
-sim_reset
-run_collector "$work/increment" --mode all --since "$recent_day"
-read -r inc_calls inc_records <"$work/increment/result"
-stop_last_sim
-
-# --- 3. memory: 1,000, 10,000 and 100,000 records, no latency ------------------------------------
-# 1,000 records are one page; from 10,000 on every worker has a page in flight. Each size is run
-# $runs times on its own simulator: the figures are medians.
-for size in 1000 10000 100000; do
-  start_sim "rss-$size" --restaurants "$size" --latency-ms 0
   for r in $(seq 1 "$runs"); do
-    echo "memory: $size records, run $r/$runs" >&2
+    echo "run $r/$runs: collector" >&2
     sim_reset
-    run_collector "$work/rss-$size-$r" --mode all
-    read -r calls records <"$work/rss-$size-$r/result"
-    record_time "mem-$size" "$work/rss-$size-$r/run" "$records" "$calls"
-    if ((size == 100000)) && [ -n "$have_sqlite3" ]; then
-      echo "memory: SQLite alone storing the same $records rows, run $r/$runs" >&2
-      store_floor "$work/rss-$size-$r/data/restaurants.db" "$work/store-floor-$r"
-      record_time store-floor "$work/store-floor-$r" \
-        "$(sqlite3 "$work/store-floor-$r.db" 'SELECT count(*) FROM restaurants')" 0
-    fi
+    run_collector "$work/collector-$r" --mode all
+    read -r calls records <"$work/collector-$r/result"
+    sim_n=$(sim_calls)
+    ((sim_n == calls)) || echo "bench_e2e: collector said $calls calls, the simulator saw $sim_n" >&2
+    record_time collector "$work/collector-$r/run" "$records" "$sim_n"
+
+    echo "run $r/$runs: baseline (province by province, 100 a page, one at a time)" >&2
+    sim_reset
+    run_collector "$work/baseline-$r" --mode regions --regions "$all_regions" \
+      --page-size 100 --concurrency 1
+    read -r calls records <"$work/baseline-$r/result"
+    record_time baseline "$work/baseline-$r/run" "$records" "$(sim_calls)"
+
+    echo "run $r/$runs: floor (curl, $min_calls pages)" >&2
+    sim_reset
+    run_floor "$work/floor-$r" "$min_calls"
+    rows=$(cat "$work/floor-$r/result")
+    ((rows == n)) || echo "bench_e2e: the floor fetched $rows of $n rows" >&2
+    record_time floor "$work/floor-$r/run" "$rows" "$(sim_calls)"
   done
-  if ((size == 100000)); then
-    sim_reset
-    run_collector "$work/rss-inc" --mode all
-    read -r big_full _ <"$work/rss-inc/result"
-    sim_reset
-    run_collector "$work/rss-inc" --mode all --since "$(sim_get /stats | jq -r '.dataset.modified_recent_date')"
-    read -r big_inc _ <"$work/rss-inc/result"
-  fi
+
+  # --- 2. increment: a full run, then --since the simulator's modified day ----------------------
+  echo "increment: full run, then --since $recent_day" >&2
+  sim_reset
+  run_collector "$work/increment" --mode all
+  read -r full_calls _ <"$work/increment/result"
+  sim_reset
+  run_collector "$work/increment" --mode all --since "$recent_day"
+  read -r inc_calls inc_records <"$work/increment/result"
   stop_last_sim
-done
 
-# --- report ------------------------------------------------------------------------------------
-floor_wall=$(med floor wall)
-base_wall=$(med baseline wall)
-echo
-echo "## End-to-end, medians of $runs run(s): $n restaurants, latency $latency ms, concurrency $concurrency"
-echo
-echo "| run | calls | minimum | wall s | × floor | × baseline | CPU s | records / CPU s | peak RSS MB |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
-for kind in collector baseline floor; do
-  wall=$(med "$kind" wall)
-  minimum=$min_calls
-  [ "$kind" = baseline ] && minimum="$min_calls (own: $(((n + 99) / 100)))"
-  echo "| $kind | $(med "$kind" calls) | $minimum | $wall | $(ratio "$wall" "$floor_wall") |" \
-       "$(ratio "$wall" "$base_wall") | $(med "$kind" cpu) | $(med "$kind" rec_per_cpu) | $(med "$kind" rss_mb) |"
-done
+  # --- 3. memory: 1,000, 10,000 and 100,000 records, no latency ------------------------------------
+  # 1,000 records are one page; from 10,000 on every worker has a page in flight. Each size is run
+  # $runs times on its own simulator: the figures are medians.
+  for size in 1000 10000 100000; do
+    start_sim "rss-$size" --restaurants "$size" --latency-ms 0
+    for r in $(seq 1 "$runs"); do
+      echo "memory: $size records, run $r/$runs" >&2
+      sim_reset
+      run_collector "$work/rss-$size-$r" --mode all
+      read -r calls records <"$work/rss-$size-$r/result"
+      record_time "mem-$size" "$work/rss-$size-$r/run" "$records" "$calls"
+      if ((size == 100000)) && [ -n "$have_sqlite3" ]; then
+        echo "memory: SQLite alone storing the same $records rows, run $r/$runs" >&2
+        store_floor "$work/rss-$size-$r/data/restaurants.db" "$work/store-floor-$r"
+        record_time store-floor "$work/store-floor-$r" \
+          "$(sqlite3 "$work/store-floor-$r.db" 'SELECT count(*) FROM restaurants')" 0
+      fi
+    done
+    if ((size == 100000)); then
+      sim_reset
+      run_collector "$work/rss-inc" --mode all
+      read -r big_full _ <"$work/rss-inc/result"
+      sim_reset
+      run_collector "$work/rss-inc" --mode all --since "$(sim_get /stats | jq -r '.dataset.modified_recent_date')"
+      read -r big_inc _ <"$work/rss-inc/result"
+    fi
+    stop_last_sim
+  done
 
-echo
-echo "## Memory and throughput, latency 0, medians of $runs run(s)"
-echo
-echo "| records | calls | CPU s | records / CPU s | peak RSS MB |"
-echo "|---:|---:|---:|---:|---:|"
-for size in 1000 10000 100000; do
-  echo "| $(med "mem-$size" records) | $(med "mem-$size" calls) | $(med "mem-$size" cpu) |" \
-       "$(med "mem-$size" rec_per_cpu) | $(med "mem-$size" rss_mb) |"
-done
-if [ -n "$have_sqlite3" ]; then
-  echo "| SQLite alone: the 100,000 rows copied into the same schema (no HTTP, JSON or binding) |" \
-       "– | $(med store-floor cpu) | $(med store-floor rec_per_cpu) | – |"
+  # --- report ------------------------------------------------------------------------------------
+  floor_wall=$(med floor wall)
+  base_wall=$(med baseline wall)
   echo
-  echo "The collector's CPU for 100,000 records is $(ratio "$(med mem-100000 cpu)" "$(med store-floor cpu)") × SQLite's alone."
-fi
-rss_small=$(med mem-1000 rss_mb)
-rss_mid=$(med mem-10000 rss_mb)
-rss_big_mb=$(med mem-100000 rss_mb)
-big_rate=$(med mem-100000 rec_per_cpu)
-echo
-echo "## Increment (~1 % modified on $recent_day)"
-echo
-echo "| data set | full-run calls | --since calls | share |"
-echo "|---:|---:|---:|---:|"
-echo "| $n | $full_calls | $inc_calls ($inc_records records) | $(ratio "$((inc_calls * 100))" "$full_calls") % |"
-echo "| 100000 | $big_full | $big_inc | $(ratio "$((big_inc * 100))" "$big_full") % |"
+  echo "## End-to-end, medians of $runs run(s): $n restaurants, latency $latency ms, concurrency $concurrency"
+  echo
+  echo "| run | calls | minimum | wall s | × floor | × baseline | CPU s | records / CPU s | peak RSS MB |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+  for kind in collector baseline floor; do
+    wall=$(med "$kind" wall)
+    minimum=$min_calls
+    [ "$kind" = baseline ] && minimum="$min_calls (own: $(((n + 99) / 100)))"
+    echo "| $kind | $(med "$kind" calls) | $minimum | $wall | $(ratio "$wall" "$floor_wall") |" \
+         "$(ratio "$wall" "$base_wall") | $(med "$kind" cpu) | $(med "$kind" rec_per_cpu) | $(med "$kind" rss_mb) |"
+  done
 
-coll_calls=$(med collector calls)
-coll_wall=$(med collector wall)
-echo
-echo "## Targets"
-echo
-echo "- calls ≤ minimum + 1: $coll_calls vs $min_calls → $(verdict "$coll_calls <= $min_calls + 1")"
-echo "- wall ≤ 1.2 × floor: $(ratio "$coll_wall" "$floor_wall") × → $(verdict "$coll_wall <= 1.2 * $floor_wall")"
-echo "- ≥ 100,000 records / CPU s (100,000 records, latency 0): $big_rate → $(verdict "$big_rate >= 100000")"
-echo "- peak RSS < 64 MB: $rss_big_mb MB → $(verdict "$rss_big_mb < 64")"
-echo "- RSS flat 1,000 → 100,000 (≤ 1.25 ×): $(ratio "$rss_big_mb" "$rss_small") ×" \
-     "→ $(verdict "$rss_big_mb <= 1.25 * $rss_small")"
-echo "- RSS flat 10,000 → 100,000 (≤ 1.25 ×): $(ratio "$rss_big_mb" "$rss_mid") ×" \
-     "→ $(verdict "$rss_big_mb <= 1.25 * $rss_mid")"
-echo "- increment < 5 % of a full run's calls: $(ratio "$((inc_calls * 100))" "$full_calls") % ($n), $(ratio "$((big_inc * 100))" "$big_full") % (100,000) → $(verdict "$inc_calls * 100 < 5 * $full_calls") / $(verdict "$big_inc * 100 < 5 * $big_full")"
+  echo
+  echo "## Memory and throughput, latency 0, medians of $runs run(s)"
+  echo
+  echo "| records | calls | CPU s | records / CPU s | peak RSS MB |"
+  echo "|---:|---:|---:|---:|---:|"
+  for size in 1000 10000 100000; do
+    echo "| $(med "mem-$size" records) | $(med "mem-$size" calls) | $(med "mem-$size" cpu) |" \
+         "$(med "mem-$size" rec_per_cpu) | $(med "mem-$size" rss_mb) |"
+  done
+  if [ -n "$have_sqlite3" ]; then
+    echo "| SQLite alone: the 100,000 rows copied into the same schema (no HTTP, JSON or binding) |" \
+         "– | $(med store-floor cpu) | $(med store-floor rec_per_cpu) | – |"
+    echo
+    echo "The collector's CPU for 100,000 records is $(ratio "$(med mem-100000 cpu)" "$(med store-floor cpu)") × SQLite's alone."
+  fi
+  rss_small=$(med mem-1000 rss_mb)
+  rss_mid=$(med mem-10000 rss_mb)
+  rss_big_mb=$(med mem-100000 rss_mb)
+  big_rate=$(med mem-100000 rec_per_cpu)
+  echo
+  echo "## Increment (~1 % modified on $recent_day)"
+  echo
+  echo "| data set | full-run calls | --since calls | share |"
+  echo "|---:|---:|---:|---:|"
+  echo "| $n | $full_calls | $inc_calls ($inc_records records) | $(ratio "$((inc_calls * 100))" "$full_calls") % |"
+  echo "| 100000 | $big_full | $big_inc | $(ratio "$((big_inc * 100))" "$big_full") % |"
+
+  coll_calls=$(med collector calls)
+  coll_wall=$(med collector wall)
+  echo
+  echo "## Targets"
+  echo
+  echo "- calls ≤ minimum + 1: $coll_calls vs $min_calls → $(verdict "$coll_calls <= $min_calls + 1")"
+  echo "- wall ≤ 1.2 × floor: $(ratio "$coll_wall" "$floor_wall") × → $(verdict "$coll_wall <= 1.2 * $floor_wall")"
+  echo "- ≥ 100,000 records / CPU s (100,000 records, latency 0): $big_rate → $(verdict "$big_rate >= 100000")"
+  echo "- peak RSS < 64 MB: $rss_big_mb MB → $(verdict "$rss_big_mb < 64")"
+  echo "- RSS flat 1,000 → 100,000 (≤ 1.25 ×): $(ratio "$rss_big_mb" "$rss_small") ×" \
+       "→ $(verdict "$rss_big_mb <= 1.25 * $rss_small")"
+  echo "- RSS flat 10,000 → 100,000 (≤ 1.25 ×): $(ratio "$rss_big_mb" "$rss_mid") ×" \
+       "→ $(verdict "$rss_big_mb <= 1.25 * $rss_mid")"
+  echo "- increment < 5 % of a full run's calls: $(ratio "$((inc_calls * 100))" "$full_calls") % ($n), $(ratio "$((big_inc * 100))" "$big_full") % (100,000) → $(verdict "$inc_calls * 100 < 5 * $full_calls") / $(verdict "$big_inc * 100 < 5 * $big_full")"
+}
+
+# shellcheck source=scripts/bench_e2e_details.sh
+source "$root/scripts/bench_e2e_details.sh"
+((details_only)) || listing_bench
+run_details
