@@ -30,6 +30,8 @@ constexpr Millis k_window{1000};
 // Calls reach the gateway with some jitter: aim a tenth below the rate a key showed.
 constexpr long long k_margin_percent = 110;
 constexpr Millis k_min_step{20};
+// How far apart two calls' leases may be and still reach the gateway in the other order.
+constexpr Millis k_reorder{50};
 constexpr Millis k_max_interval{10000};
 constexpr long long k_decrease_divisor = 200;
 // The slow start ends here: past this many calls at a time, the interval alone paces the key.
@@ -71,8 +73,11 @@ void KeyPool::Impl::pace_refused(KeySlot& slot, util::TimePoint sent, util::Time
   if (!slot.paced) {
     // The first 23 of a regime: the calls this key sent in the second before the refused one
     // (the refused taken out) bound the gateway's limit, so start from that rate, not from 20 ms.
-    auto others = std::count_if(slot.sent.begin(), slot.sent.end(), [sent](util::TimePoint t) {
-      return t <= sent && sent - t < k_window;
+    // Calls leased a moment apart may reach the gateway in either order (one leased 2 ms after the
+    // refused one was seen accepted before it), so those within k_reorder after it count too: left
+    // out, the estimate halves and the key crawls at half its limit for minutes.
+    auto others = std::count_if(slot.sent.begin(), slot.sent.end(), [sent, now](util::TimePoint t) {
+      return t <= now && (t <= sent ? sent - t < k_window : t - sent <= k_reorder);
     });
     slower = std::max(slower, Micros(Micros(k_window).count() * k_margin_percent / 100 /
                                      std::max<long long>(1, others)));

@@ -165,6 +165,29 @@ TEST_F(KeyPacing, CallsInFlightWhenTheKeySlowedDoNotSlowItAgain) {
   EXPECT_EQ(slowdown_lines(), 1);
 }
 
+TEST_F(KeyPacing, CallsLeasedJustAfterTheRefusedOneCountInTheRateItShowed) {
+  auto pool = open_pool(1, unlimited());
+  for (int i = 0; i < 20; ++i) {  // past the slow start
+    pool->report(take(*pool), k_list_operation, ok());
+    clock.advance(1s);
+  }
+  clock.advance(5s);
+  // Three calls leased 2 ms apart; the later two reach a gateway of 2 a second first.
+  KeyLease refused = take(*pool);
+  clock.advance(2ms);
+  KeyLease second = take(*pool);
+  clock.advance(2ms);
+  KeyLease third = take(*pool);
+  clock.advance(10ms);
+  pool->report(second, k_list_operation, ok());
+  pool->report(third, k_list_operation, ok());
+  pool->report(refused, k_list_operation, per_second());
+  // Two calls in the key's second: 2 a second less a tenth, not 1 a second.
+  KeyLease next = take(*pool);
+  KeyLease after = take(*pool);
+  EXPECT_EQ(after.not_before - next.not_before, 550ms);
+}
+
 TEST_F(KeyPacing, CallsWaitingWhenTheKeySlowedAreMovedBehindItsNewPace) {
   auto pool = open_pool(1, unlimited());
   pool->report(take(*pool), k_list_operation, ok());
