@@ -209,7 +209,7 @@ Result<Settings> load_settings(const SettingsSources& sources) {
   if (auto url = layers.get("KTO_DATABASE_URL")) {
     const std::string u = trim(*url);
     if (!u.starts_with("postgresql://") && !u.starts_with("postgres://"))
-      return make_error("KTO_DATABASE_URL은(는) postgresql://사용자:비밀번호@호스트:포트/DB 꼴이어야 합니다 (" +
+      return make_error("KTO_DATABASE_URL은(는) postgresql:// 또는 postgres:// URL이어야 합니다 (" +
                             util::mask_url_password(u) + "): SQLite 파일은 --db로 주세요",
                         ExitCode::usage);
     s.db_path = u;
