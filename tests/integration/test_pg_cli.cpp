@@ -28,6 +28,18 @@ std::string without_times(const std::string& text) {
   return std::regex_replace(text, k_time, "<time>");
 }
 
+// psql from PATH (run_command does not search it).
+std::string psql_bin() {
+  std::string path = env_of("PATH");
+  for (std::size_t from = 0; from <= path.size();) {
+    const std::size_t to = std::min(path.find(':', from), path.size());
+    const std::filesystem::path candidate = std::filesystem::path(path.substr(from, to - from)) / "psql";
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
+    from = to + 1;
+  }
+  return "psql";
+}
+
 std::string file_text(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), {});
@@ -58,7 +70,7 @@ class PgCli : public ::testing::Test {
            "options=-csearch_path%3D" + m_schema;
   }
   static CommandResult psql(const std::string& url, const std::string& sql) {
-    return run_command({"psql", "-X", "-q", "-tA", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql});
+    return run_command({psql_bin(), "-X", "-q", "-tA", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql});
   }
   std::string query(const std::string& sql) const {
     auto r = psql(url(), sql);
