@@ -9,11 +9,11 @@
 namespace kto::api {
 namespace {
 
-using kto::testing::FakeTransport;
-using kto::testing::gateway_error;
-using kto::testing::http_answer;
-using kto::testing::service_error;
-using kto::testing::transport_failure;
+using kto::test::FakeTransport;
+using kto::test::gateway_error;
+using kto::test::http_answer;
+using kto::test::service_error;
+using kto::test::transport_failure;
 
 const std::string k_key_a = "AAAAAAAAAAAAAAAAAAAA+/=a";
 const std::string k_key_b = "BBBBBBBBBBBBBBBBBBBBbbbb";

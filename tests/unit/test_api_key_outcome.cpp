@@ -10,11 +10,11 @@ namespace kto::api {
 namespace {
 
 using keys::KeyOutcomeKind;
-using kto::testing::gateway_error;
-using kto::testing::http_answer;
-using kto::testing::service_error;
-using kto::testing::success_page;
-using kto::testing::transport_failure;
+using kto::test::gateway_error;
+using kto::test::http_answer;
+using kto::test::service_error;
+using kto::test::success_page;
+using kto::test::transport_failure;
 
 KeyOutcomeKind expected_for(OutcomeKind kind) {
   switch (kind) {
