@@ -212,6 +212,17 @@ Result<Settings> load_settings(const SettingsSources& sources) {
   auto keep = whole_number(layers, "KTO_LOG_KEEP_DAYS", 30, 0, 36500);
   if (!keep) return keep.error();
   s.log_keep_days = *keep;
+  // KTO_DATABASE_URL (issue 18): the PostgreSQL store when --db is not given. Only a URL: a path
+  // here would be a silent second spelling of --db. Its password is never shown (masked here,
+  // registered with util::redact when the store connects).
+  if (auto url = layers.get("KTO_DATABASE_URL")) {
+    const std::string u = trim(*url);
+    if (!u.starts_with("postgresql://") && !u.starts_with("postgres://"))
+      return make_error("KTO_DATABASE_URL은(는) postgresql:// 또는 postgres:// URL이어야 합니다 (" +
+                            util::mask_url_password(u) + "): SQLite 파일은 --db로 주세요",
+                        ExitCode::usage);
+    s.db_path = u;
+  }
   if (sources.db_path) s.db_path = *sources.db_path;
   if (sources.state_file) s.state_file = *sources.state_file;
   if (sources.log_dir) s.log_dir = *sources.log_dir;

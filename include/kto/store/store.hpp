@@ -3,8 +3,8 @@
 // whichever holds it (docs/contracts.md). Restaurants are upserted by contentid in the same
 // transaction as their page's checkpoint (pages that waited for the writer share one), so a crash
 // loses at most the pages in memory and a resumed run never fetches a finished page again.
-// open_store() picks the implementation from the --db location; today that is a path to an
-// SQLite file (src/store/sqlite_store.hpp).
+// open_store() picks the implementation from the --db location: a path to an SQLite file
+// (src/store/sqlite_store.hpp) or a PostgreSQL URL (src/store/postgres/pg_store.hpp).
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -141,10 +141,10 @@ enum class OpenMode {
   existing,  // a missing store is a usage error and nothing is created (export)
 };
 
-// Opens the store at location (--db): a path to an SQLite file. It creates the folder and the file
-// when missing (OpenMode::create) and migrates. A file that is not an SQLite database, or one of
-// another program, is an error that names the file; nothing is written to it. A postgresql:// URL
-// is refused as a usage error: this build has no PostgreSQL store yet.
+// Opens the store at location (--db): a path to an SQLite file, or a postgresql:// (postgres://)
+// URL. It creates the folder and the file (or the tables) when missing (OpenMode::create) and
+// migrates. A file that is not an SQLite database, or tables of another program, is an error that
+// names the store; nothing is written to it. A URL's password is never shown (docs/postgresql.md).
 Result<std::unique_ptr<Store>> open_store(std::string_view location,
                                           OpenMode mode = OpenMode::create);
 
