@@ -37,6 +37,10 @@ class PgStore final : public Store {
   Result<long long> count_restaurants() override;
   Result<std::map<int, long long>> count_by_area() override;
   Result<long long> count_visible() override;
+  Result<PendingChunk> pending_details(const PendingQuery& query, const PendingCursor& cursor,
+                                       int limit) override;
+  Result<PendingCounts> count_pending_details(const PendingQuery& query) override;
+  Result<DetailWriteStats> write_details(std::span<const DetailWrite> batch) override;
   Result<long long> export_csv(std::ostream& out) override;
   Result<long long> export_jsonl(std::ostream& out) override;
   // pg::k_schema_version: PostgreSQL's schema has the shared tables of version 2 too.
