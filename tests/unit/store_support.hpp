@@ -154,6 +154,9 @@ inline std::vector<StoreBackend> store_backends() {
           postgresql_backend()};
 }
 
+// gtest names the backend in a failure instead of dumping its bytes.
+inline void PrintTo(const StoreBackend& backend, std::ostream* out) { *out << backend.name; }
+
 inline std::string backend_name(const ::testing::TestParamInfo<StoreBackend>& info) {
   return info.param.name;
 }

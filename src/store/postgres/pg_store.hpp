@@ -43,7 +43,8 @@ class PgStore final : public Store {
   Result<DetailWriteStats> write_details(std::span<const DetailWrite> batch) override;
   Result<long long> export_csv(std::ostream& out) override;
   Result<long long> export_jsonl(std::ostream& out) override;
-  // pg::k_schema_version: PostgreSQL's schema has the shared tables of version 2 too.
+  // The same versions as SQLite's (2: the details); PostgreSQL's version 2 also has the tables
+  // only a shared server needs (docs/postgresql.md).
   Result<int> schema_version() override;
 
   // The store's connection (tests query it; nothing else should).
@@ -58,6 +59,9 @@ class PgStore final : public Store {
   Result<long long> count(const char* sql, std::string_view doing);
   Result<UpsertStats> upsert_page(pg::Connection& conn, const PageWrite& page);
   Result<long long> export_rows(std::ostream& out, bool csv);
+  Result<std::string> run_started_at(std::int64_t run_id);
+  Result<int> read_pending_class(const PendingQuery& query, const std::string& started,
+                                 PendingCursor& cursor, int limit, PendingChunk& out);
   std::string doing(std::string_view what) const;
 
   std::unique_ptr<pg::Connection> m_conn;

@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "pg_store.hpp"
+#include "pg_store_util.hpp"
 
 namespace kto::store {
 namespace {
@@ -170,9 +171,9 @@ int page_rows(const PageWrite& page, int page_index, std::vector<pg::Row>& rows,
     row.emplace_back(std::to_string(page_index));
     row.emplace_back(std::to_string(round));
     for (std::size_t n = 0; n < k_item_columns.size(); ++n)
-      row.push_back(k_item_columns[n].real ? real_text(values[n]) : pg::Param(std::string(values[n])));
+      row.push_back(k_item_columns[n].real ? real_text(values[n]) : pg::Param(pg::without_nul(values[n])));
     row.emplace_back(std::to_string(stored.area_code));
-    row.emplace_back(std::string(stored.item.raw()));
+    row.emplace_back(pg::json_without_nul(stored.item.raw()));
     row.emplace_back(hidden ? "1" : "0");
     rows.push_back(std::move(row));
   }

@@ -7,17 +7,17 @@ constexpr const char* k_claim = R"sql(
 WITH pending AS (
   SELECT r.contentid FROM restaurants r
     LEFT JOIN restaurant_details d ON d.contentid = r.contentid
-    LEFT JOIN detail_claims c ON c.contentid = r.contentid
+    LEFT JOIN detail_claims c ON c.contentid = r.contentid AND c.kind = 'common'
    WHERE r.hidden = 0 AND r.area_code = ANY($2::int[])
-     AND (d.contentid IS NULL OR d.modifiedtime < r.modifiedtime)
+     AND (d.common_fetched_at IS NULL OR d.common_modifiedtime IS DISTINCT FROM r.modifiedtime)
      AND (c.contentid IS NULL OR c.lease_until <= $5::timestamptz)
    ORDER BY r.contentid
    LIMIT $3::int
    FOR UPDATE OF r SKIP LOCKED)
-INSERT INTO detail_claims AS dc (contentid, claimed_by, claimed_at, lease_until)
-SELECT contentid, $1, $5::timestamptz, $5::timestamptz + make_interval(secs => $4::int)
+INSERT INTO detail_claims AS dc (contentid, kind, claimed_by, claimed_at, lease_until)
+SELECT contentid, 'common', $1, $5::timestamptz, $5::timestamptz + make_interval(secs => $4::int)
   FROM pending
-ON CONFLICT (contentid) DO UPDATE
+ON CONFLICT (contentid, kind) DO UPDATE
    SET claimed_by = EXCLUDED.claimed_by, claimed_at = EXCLUDED.claimed_at,
        lease_until = EXCLUDED.lease_until
  WHERE dc.lease_until <= $5::timestamptz
