@@ -40,6 +40,7 @@ const std::vector<std::string_view>& known_setting_names() {
       "KTO_MOBILE_APP",       "KTO_KEY_MAX_CONSECUTIVE_ERRORS", "KTO_KEY_ERROR_COOLDOWN",
       "KTO_KEY_RATE_LIMIT_COOLDOWN", "KTO_KEY_RECOVERY_AFTER", "KTO_HTTP_TIMEOUT",
       "KTO_LOG_KEEP_DAYS",    "KTO_KEY_RESERVE",            "KTO_DATABASE_URL",
+      "KTO_DETAIL_LEASE",
   };
   return k_names;
 }

@@ -208,6 +208,9 @@ Result<Settings> load_settings(const SettingsSources& sources) {
     if (a.empty()) return make_error("KTO_MOBILE_APP이 비어 있습니다: 앱 이름을 주세요", ExitCode::usage);
     s.mobile_app = a;
   }
+  auto lease = duration(layers, "KTO_DETAIL_LEASE", std::chrono::minutes(5));
+  if (!lease) return lease.error();
+  s.detail_lease = *lease;
   // 0 keeps every log; the upper bound (100 years) only catches a slip of the keyboard.
   auto keep = whole_number(layers, "KTO_LOG_KEEP_DAYS", 30, 0, 36500);
   if (!keep) return keep.error();

@@ -123,6 +123,26 @@ class Store {
   // of that kind and record the fetch.
   virtual Result<DetailWriteStats> write_details(std::span<const DetailWrite> batch) = 0;
 
+  // Shared detail work (docs/contracts.md "Details"). Whether several processes may fetch this
+  // store's details at once, each claiming the items it fetches (PostgreSQL). SQLite: no — one
+  // process works under the run lock (exit 5 for the next), so the calls below are pending_details
+  // and nothing else.
+  virtual bool shares_detail_work() const { return false; }
+  // pending_details, but each item returned is claimed by this store under a lease of
+  // lease_seconds, renewed while the store is open and lost when its process dies (another then
+  // takes the item over); items another live lease holds are passed over.
+  virtual Result<PendingChunk> claim_details(const PendingQuery& query, const PendingCursor& cursor,
+                                             int limit, int /*lease_seconds*/) {
+    return pending_details(query, cursor, limit);
+  }
+  // The items were written or given up: their claims go.
+  virtual Result<void> release_details(DetailKind /*kind*/,
+                                       std::span<const std::string> /*contentids*/) {
+    return {};
+  }
+  // Pending items of query.kind another process holds under a live lease (work still in hand).
+  virtual Result<long long> details_held_elsewhere(const PendingQuery& /*query*/) { return 0; }
+
   // Streams every row (UTF-8): CSV with RFC 4180 quoting and a header, or one JSON object a line.
   // Rows by contentid, every column but raw_json; CSV has CRLF line ends and no BOM; JSONL numbers
   // are JSON numbers. The details follow: CSV their columns (empty when none), JSONL a "details"

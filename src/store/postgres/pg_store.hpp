@@ -11,6 +11,9 @@
 #include "pg_connection.hpp"
 
 namespace kto::store {
+namespace pg {
+class LeaseKeeper;
+}
 
 class PgStore final : public Store {
  public:
@@ -18,6 +21,7 @@ class PgStore final : public Store {
   // OpenMode::existing: a database without kto-collector's tables is a usage error and nothing
   // is created.
   static Result<std::unique_ptr<PgStore>> open(const std::string& url, OpenMode mode);
+  ~PgStore() override;  // gives back the claims it still holds
 
   Result<std::unique_ptr<RunLock>> lock_run(bool wait, std::string_view holder) override;
 
@@ -41,6 +45,13 @@ class PgStore final : public Store {
                                        int limit) override;
   Result<PendingCounts> count_pending_details(const PendingQuery& query) override;
   Result<DetailWriteStats> write_details(std::span<const DetailWrite> batch) override;
+  bool shares_detail_work() const override { return true; }
+  Result<PendingChunk> claim_details(const PendingQuery& query, const PendingCursor& cursor,
+                                     int limit, int lease_seconds) override;
+  Result<void> release_details(DetailKind kind, std::span<const std::string> contentids) override;
+  Result<long long> details_held_elsewhere(const PendingQuery& query) override;
+  // This process's name on its claims (host:pid:random).
+  const std::string& worker() const { return m_worker; }
   Result<long long> export_csv(std::ostream& out) override;
   Result<long long> export_jsonl(std::ostream& out) override;
   // The same versions as SQLite's (2: the details); PostgreSQL's version 2 also has the tables
@@ -51,8 +62,7 @@ class PgStore final : public Store {
   pg::Connection& connection() { return *m_conn; }
 
  private:
-  PgStore(std::unique_ptr<pg::Connection> conn, std::string url)
-      : m_conn(std::move(conn)), m_url(std::move(url)) {}
+  PgStore(std::unique_ptr<pg::Connection> conn, std::string url);
   Result<std::vector<RunRecord>> runs(const std::string& where, std::span<const pg::Param> params);
   Result<std::optional<RunRecord>> one_run(const std::string& where,
                                            std::span<const pg::Param> params);
@@ -66,6 +76,8 @@ class PgStore final : public Store {
 
   std::unique_ptr<pg::Connection> m_conn;
   std::string m_url;  // with its password: the run lock opens its own connection
+  std::string m_worker;
+  std::unique_ptr<pg::LeaseKeeper> m_leases;  // from the first claim on
 };
 
 }  // namespace kto::store
