@@ -85,7 +85,8 @@ DetailKindWork::DetailKindWork(DetailsJob& job, DetailOpReport& report, OpAllowa
 // is pending any more (or the store failed, which halts the job).
 bool DetailKindWork::refill() {
   while (m_queue.empty() && !m_read_all) {
-    auto chunk = m_job.db.claim_details(m_query, m_cursor, k_chunk, m_lease_seconds);
+    const int limit = m_job.db.shares_detail_work() ? k_shared_chunk : k_chunk;
+    auto chunk = m_job.db.claim_details(m_query, m_cursor, limit, m_lease_seconds);
     if (!chunk) {
       fatal_error(chunk.error().message);
       return false;

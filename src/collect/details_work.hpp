@@ -65,6 +65,9 @@ class DetailKindWork final : public Work<DetailTask, api::CallResult> {
   // Items read from the store at once: enough to keep every worker busy, few enough that memory
   // stays flat however many are pending.
   static constexpr int k_chunk = 256;
+  // On a store several processes share, each chunk is claimed: a small one, so that a process
+  // holds only what it is about to fetch and the others find work too.
+  static constexpr int k_shared_chunk = 16;
 
   // given_up: the items of this kind that failed in this run, skipped if met again (a store
   // shared by several processes walks its pending items more than once, see DetailCollector).
