@@ -3,7 +3,7 @@
 #
 #   scripts/bench_e2e.sh [--quick] [--runs N] [--build-dir DIR] [--restaurants N]
 #                        [--latency-ms MIN-MAX] [--keys N] [--details [--details-parts LIST]]
-#                        [--detail-items N] [--keep-work]
+#                        [--detail-items N] [--keep-work] [--pg-url URL]
 #
 # One simulator with a nationwide data set (13,000 restaurants over the 17 provinces, 40 % with a
 # blank areacode) and a random latency of 300–1500 ms per answer serves, run after run:
@@ -25,6 +25,10 @@
 # of each key's daily quota used, the per-second limit, peak RSS with 1,000 and 100,000 pending.
 # --details runs only that part; --details-parts wall,faults,quota,rate,memory only those of it;
 # --detail-items N the size of the wall-time data set. --keep-work keeps the runs' folders.
+# --pg-url URL (opt-in, issue 18; needs psql): the same full listing into PostgreSQL (a schema of
+# its own per run, dropped at the end) as a wall-time ratio to SQLite's, and the 100,000 records
+# into PostgreSQL as rows per CPU second against `psql \copy` of the same rows into the same table
+# (the client's CPU in both: the server's is not counted).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
@@ -38,6 +42,7 @@ details_only=0
 details_parts="wall,faults,quota,rate,memory"
 detail_items=""
 keep_work=0
+pg_url=""
 while (($#)); do
   case "$1" in
     --quick) quick=1; runs=1; latency="30-150" ;;
@@ -50,7 +55,8 @@ while (($#)); do
     --details-parts) details_parts="$2"; shift ;;
     --detail-items) detail_items="$2"; shift ;;
     --keep-work) keep_work=1 ;;
-    -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --pg-url) pg_url="$2"; shift ;;
+    -h|--help) sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench_e2e: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -69,10 +75,26 @@ have_sqlite3=""
 if command -v sqlite3 >/dev/null; then have_sqlite3=1
 else echo "bench_e2e: no sqlite3 shell (Debian: sqlite3): the SQLite-alone line is skipped" >&2; fi
 
+if [ -n "$pg_url" ]; then
+  command -v psql >/dev/null || { echo "bench_e2e: --pg-url needs psql (Debian: postgresql-client)" >&2; exit 2; }
+  psql -X -q -d "$pg_url" -c 'SELECT 1' >/dev/null || { echo "bench_e2e: cannot connect to --pg-url" >&2; exit 2; }
+fi
+# pg_schema_url NAME: a fresh schema NAME on --pg-url (dropped at the end) and the URL that uses it.
+pg_schema_url() {
+  local schema="kto_bench_$$_$1"
+  psql -X -q -d "$pg_url" -c "DROP SCHEMA IF EXISTS $schema CASCADE; CREATE SCHEMA $schema" >/dev/null
+  case "$pg_url" in *\?*) echo "$pg_url&options=-csearch_path%3D$schema" ;; *) echo "$pg_url?options=-csearch_path%3D$schema" ;; esac
+}
+
 work="$(mktemp -d "${TMPDIR:-/tmp}/kto-bench-e2e.XXXXXX")"
 sim_pids=()
 cleanup() {
   for pid in "${sim_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  if [ -n "$pg_url" ]; then
+    psql -X -q -d "$pg_url" -c "DO \$\$ DECLARE s text; BEGIN FOR s IN SELECT nspname FROM pg_namespace
+      WHERE nspname LIKE 'kto\_bench\_$$\_%' LOOP EXECUTE 'DROP SCHEMA ' || s || ' CASCADE'; END LOOP; END \$\$" \
+      >/dev/null 2>&1 || true
+  fi
   wait 2>/dev/null || true
   if ((keep_work)); then echo "bench_e2e: the runs' folders are kept in $work" >&2; else rm -rf "$work"; fi
 }
@@ -165,6 +187,16 @@ store_floor() {
   timed "$prefix" sqlite3 "$db" ".read $prefix.sql"
 }
 
+# pg_copy_floor URL PREFIX: psql alone storing the rows URL's restaurants hold: \copy them out to a
+# file, then time `\copy … FROM` that file into an empty table of the same definition (one
+# transaction, no HTTP, JSON or upsert). PREFIX.time as timed's.
+pg_copy_floor() {
+  local url="$1" prefix="$2"
+  psql -X -q -d "$url" -c "\\copy restaurants TO '$prefix.tsv'" \
+    -c "CREATE TABLE copy_floor (LIKE restaurants INCLUDING ALL)"
+  timed "$prefix" psql -X -q -d "$url" -c "\\copy copy_floor FROM '$prefix.tsv'"
+}
+
 # run_floor DIR PAGES: curl fetches pages 1..PAGES of the national listing, $concurrency at once.
 run_floor() {
   local dir="$1" pages="$2"
@@ -219,6 +251,14 @@ listing_bench() {
     ((sim_n == calls)) || echo "bench_e2e: collector said $calls calls, the simulator saw $sim_n" >&2
     record_time collector "$work/collector-$r/run" "$records" "$sim_n"
 
+    if [ -n "$pg_url" ]; then
+      echo "run $r/$runs: collector into PostgreSQL" >&2
+      sim_reset
+      run_collector "$work/pg-$r" --mode all --db "$(pg_schema_url "full_$r")"
+      read -r calls records <"$work/pg-$r/result"
+      record_time collector-pg "$work/pg-$r/run" "$records" "$(sim_calls)"
+    fi
+
     echo "run $r/$runs: baseline (province by province, 100 a page, one at a time)" >&2
     sim_reset
     run_collector "$work/baseline-$r" --mode regions --regions "$all_regions" \
@@ -270,6 +310,16 @@ listing_bench() {
       run_collector "$work/rss-inc" --mode all --since "$(sim_get /stats | jq -r '.dataset.modified_recent_date')"
       read -r big_inc _ <"$work/rss-inc/result"
     fi
+      if ((size == 100000)) && [ -n "$pg_url" ]; then
+        echo "memory: $size records into PostgreSQL, then psql \\copy of the same rows, run $r/$runs" >&2
+        sim_reset
+        big_url=$(pg_schema_url "big_$r")
+        run_collector "$work/pg-big-$r" --mode all --db "$big_url"
+        read -r calls records <"$work/pg-big-$r/result"
+        record_time mem-pg "$work/pg-big-$r/run" "$records" "$calls"
+        pg_copy_floor "$big_url" "$work/pg-copy-$r"
+        record_time pg-copy "$work/pg-copy-$r" "$records" 0
+      fi
     stop_last_sim
   done
 
@@ -304,6 +354,21 @@ listing_bench() {
     echo
     echo "The collector's CPU for 100,000 records is $(ratio "$(med mem-100000 cpu)" "$(med store-floor cpu)") × SQLite's alone."
   fi
+  if [ -n "$pg_url" ]; then
+    echo
+    echo "## PostgreSQL (--pg-url), medians of $runs run(s)"
+    echo
+    echo "| measure | PostgreSQL | against | ratio |"
+    echo "|---|---:|---:|---:|"
+    echo "| full listing wall s ($n restaurants, latency $latency ms) | $(med collector-pg wall) |" \
+         "SQLite $(med collector wall) | $(ratio "$(med collector-pg wall)" "$(med collector wall)") × |"
+    echo "| 100,000 records: records / CPU s of the collector | $(med mem-pg rec_per_cpu) |" \
+         "psql \\copy $(med pg-copy rec_per_cpu) | $(ratio "$(med mem-pg rec_per_cpu)" "$(med pg-copy rec_per_cpu)") |"
+    echo "| 100,000 records: records / CPU s against SQLite's collector | $(med mem-pg rec_per_cpu) |" \
+         "SQLite $(med mem-100000 rec_per_cpu) | $(ratio "$(med mem-pg rec_per_cpu)" "$(med mem-100000 rec_per_cpu)") |"
+    echo
+    echo "CPU is the client's (the collector's, psql's): the server's work is not in either figure."
+  fi
   rss_small=$(med mem-1000 rss_mb)
   rss_mid=$(med mem-10000 rss_mb)
   rss_big_mb=$(med mem-100000 rss_mb)
@@ -324,6 +389,7 @@ listing_bench() {
   echo "- calls ≤ minimum + 1: $coll_calls vs $min_calls → $(verdict "$coll_calls <= $min_calls + 1")"
   echo "- wall ≤ 1.2 × floor: $(ratio "$coll_wall" "$floor_wall") × → $(verdict "$coll_wall <= 1.2 * $floor_wall")"
   echo "- ≥ 100,000 records / CPU s (100,000 records, latency 0): $big_rate → $(verdict "$big_rate >= 100000")"
+  [ -z "$pg_url" ] || echo "- PostgreSQL full listing ≤ 1.1 × SQLite's wall: $(ratio "$(med collector-pg wall)" "$coll_wall") × → $(verdict "$(med collector-pg wall) <= 1.1 * $coll_wall")"
   echo "- peak RSS < 64 MB: $rss_big_mb MB → $(verdict "$rss_big_mb < 64")"
   echo "- RSS flat 1,000 → 100,000 (≤ 1.25 ×): $(ratio "$rss_big_mb" "$rss_small") ×" \
        "→ $(verdict "$rss_big_mb <= 1.25 * $rss_small")"

@@ -44,7 +44,9 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
          },
          "읽을 .env 파일 (기본값 ./.env; 기본 파일은 없어도 됩니다)")
       ->type_name("PATH");
-  app.add_option("--db", g.db, "SQLite 데이터베이스 (기본값 data/restaurants.db)")->type_name("PATH");
+  app.add_option("--db", g.db,
+                 "SQLite 파일 또는 postgresql:// URL (기본값 KTO_DATABASE_URL, 없으면 data/restaurants.db)")
+      ->type_name("PATH|URL");
   app.add_option("--state-file", g.state_file,
                  "키 풀 상태 파일 (기본값 data/cache/api_key_cache.json)")
       ->type_name("PATH");

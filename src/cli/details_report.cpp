@@ -67,7 +67,9 @@ collect::DetailsReport run_detail_work(Context& ctx, store::Store& db,
                options.budget ? " (작업별 최대 " + thousands(*options.budget) + "회)" : std::string());
   install_stop_handlers();
   collect::DetailCollector details(*ctx.client, db, *ctx.pool, *ctx.clock);
-  auto report = details.run(options, stop_requested());
+  collect::DetailsOptions with_lease = options;
+  with_lease.lease_seconds = static_cast<int>(ctx.settings.detail_lease.count());
+  auto report = details.run(with_lease, stop_requested());
   if (report.exit_code == ExitCode::sigint && stop_signal() == SIGTERM)
     report.exit_code = ExitCode::sigterm;
   if (auto line = collect::estimate_line(report); !line.empty()) spdlog::info("📋 {}", line);

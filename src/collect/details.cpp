@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <set>
 
 #include "details_work.hpp"
 #include "pipeline.hpp"
@@ -171,6 +172,10 @@ void count_pending(store::Store& db, keys::KeyPool& pool, const DetailsOptions& 
   r.keys = quota.keys;
 }
 
+void report_error(detail::DetailsJob& job, std::string message) {
+  job.report.errors.insert(job.report.errors.begin(), std::move(message));
+}
+
 ExitCode settle(const DetailsReport& report, const detail::DetailsJob& job, bool interrupted) {
   if (interrupted) return ExitCode::sigint;  // the CLI refines it to 143 for SIGTERM
   if (job.fatal) return ExitCode::failure;
@@ -181,6 +186,45 @@ ExitCode settle(const DetailsReport& report, const detail::DetailsJob& job, bool
 }
 
 }  // namespace
+
+// One kind of detail work. On a store several processes share, the walk over the pending items
+// passes over those other processes hold; once it is done, while others still hold some, this
+// process waits and walks again: what they finish is no longer pending, what they give up (or
+// hold no longer because they died and their leases ran out) it takes over.
+void DetailCollector::run_kind(detail::Pipeline& pipeline, detail::DetailsJob& job,
+                               DetailOpReport& r, detail::OpAllowance& allowance,
+                               const store::PendingQuery& query, const DetailsOptions& options,
+                               int concurrency, const std::atomic<bool>& stop) {
+  std::set<std::string> given_up;
+  bool told = false;
+  while (true) {
+    detail::DetailKindWork work(job, r, allowance, query, options.lease_seconds, given_up);
+    pipeline.run(work, concurrency);
+    work.release_unsent();
+    if (pipeline.halted() || job.fatal || job.no_keys || allowance.stop() != DetailStop::none ||
+        stop || !m_db.shares_detail_work())
+      return;
+    auto held = m_db.details_held_elsewhere(query);
+    if (!held) {
+      job.fatal = true;
+      report_error(job, held.error().message);
+      return;
+    }
+    if (*held == 0) return;
+    if (!told)
+      spdlog::info("⏳ 다른 작업자가 쥔 {} {}건이 끝나기를 기다립니다 (그 작업자가 멈추면 임대가 끝난 뒤 "
+                   "이어 받습니다)", store::to_string(query.kind), *held);
+    told = true;
+    wait_a_moment(options.lease_seconds, stop);
+  }
+}
+
+// A short wait between two walks, cut short by a stop: a tenth of a lease, 1 to 5 seconds.
+void DetailCollector::wait_a_moment(int lease_seconds, const std::atomic<bool>& stop) {
+  const long long wait_ms = std::clamp(lease_seconds * 100LL, 1000LL, 5000LL);
+  for (long long waited = 0; waited < wait_ms && !stop; waited += 200)
+    m_clock.sleep_for(util::Millis(200));
+}
 
 DetailsReport DetailCollector::run(const DetailsOptions& options, const std::atomic<bool>& stop) {
   DetailsReport report;
@@ -194,10 +238,9 @@ DetailsReport DetailCollector::run(const DetailsOptions& options, const std::ato
     detail::OpAllowance allowance(m_pool, operation, options.budget);
     int concurrency = options.concurrency > 0 ? options.concurrency
                                               : default_concurrency(m_pool, operation);
-    for (store::DetailKind kind : kinds_of(op)) {
-      detail::DetailKindWork work(job, r, allowance, {kind, options.area_codes, options.run_id});
-      pipeline.run(work, concurrency);
-    }
+    for (store::DetailKind kind : kinds_of(op))
+      run_kind(pipeline, job, r, allowance, {kind, options.area_codes, options.run_id}, options,
+               concurrency, stop);
     r.stop = pipeline.interrupted() ? DetailStop::interrupted
              : job.fatal            ? DetailStop::fatal
              : job.no_keys          ? DetailStop::no_keys

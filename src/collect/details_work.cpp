@@ -76,23 +76,50 @@ DetailStop OpAllowance::no_keys_left() {
 }
 
 DetailKindWork::DetailKindWork(DetailsJob& job, DetailOpReport& report, OpAllowance& allowance,
-                               store::PendingQuery query)
-    : m_job(job), m_report(report), m_allowance(allowance), m_query(std::move(query)) {}
+                               store::PendingQuery query, int lease_seconds,
+                               std::set<std::string>& given_up)
+    : m_job(job), m_report(report), m_allowance(allowance), m_query(std::move(query)),
+      m_lease_seconds(lease_seconds), m_given_up(given_up) {}
 
-// Reads the next chunk when the queue ran dry; false when nothing is pending any more (or the
-// store failed, which halts the job).
+// Reads (and, on a shared store, claims) the next chunk when the queue ran dry; false when nothing
+// is pending any more (or the store failed, which halts the job).
 bool DetailKindWork::refill() {
   while (m_queue.empty() && !m_read_all) {
-    auto chunk = m_job.db.pending_details(m_query, m_cursor, k_chunk);
+    const int limit = m_job.db.shares_detail_work() ? k_shared_chunk : k_chunk;
+    auto chunk = m_job.db.claim_details(m_query, m_cursor, limit, m_lease_seconds);
     if (!chunk) {
       fatal_error(chunk.error().message);
       return false;
     }
-    for (auto& item : chunk->items) m_queue.push_back(std::move(item));
+    std::vector<std::string> skipped;
+    for (auto& item : chunk->items) {
+      if (m_given_up.contains(item.contentid)) skipped.push_back(item.contentid);
+      else m_queue.push_back(std::move(item));
+    }
+    release(skipped);
     m_cursor = chunk->next;
     m_read_all = chunk->done || chunk->items.empty();
   }
   return !m_queue.empty();
+}
+
+void DetailKindWork::release(const std::vector<std::string>& contentids) {
+  if (contentids.empty()) return;
+  // A claim not given back runs out with its lease: worth a warning, not the job.
+  if (auto ok = m_job.db.release_details(m_query.kind, contentids); !ok)
+    spdlog::warn("⚠️ {}", ok.error().message);
+}
+
+void DetailKindWork::release_unsent() {
+  std::vector<std::string> unsent;
+  for (const auto& item : m_queue) unsent.push_back(item.contentid);
+  m_queue.clear();
+  release(unsent);
+}
+
+void DetailKindWork::dropped(const DetailTask& task) {
+  --m_outstanding;
+  release({task.item.contentid});
 }
 
 std::optional<DetailTask> DetailKindWork::next_task() {
@@ -134,13 +161,18 @@ void DetailKindWork::write(std::vector<DetailDone>& batch) {
     }
     if (auto w = to_write(done, now)) writes.push_back(std::move(*w));
   }
-  if (writes.empty()) return;
-  auto stats = m_job.db.write_details(writes);
-  if (!stats) {
-    fatal_error(stats.error().message);
-    return;
+  if (!writes.empty()) {
+    auto stats = m_job.db.write_details(writes);
+    if (!stats) {
+      fatal_error(stats.error().message);
+      return;  // the claims run out with their leases
+    }
+    for (const auto& w : writes) ++(w.found ? m_report.fetched : m_report.empty);
   }
-  for (const auto& w : writes) ++(w.found ? m_report.fetched : m_report.empty);
+  // Written, failed or stopped: either way this process is done with them.
+  std::vector<std::string> done;
+  for (const DetailDone& d : batch) done.push_back(d.task.item.contentid);
+  release(done);
 }
 
 std::optional<store::DetailWrite> DetailKindWork::to_write(const DetailDone& done,
@@ -184,6 +216,7 @@ void DetailKindWork::handle_failure(const DetailDone& done) {
     case api::CallStatus::failed:
     case api::CallStatus::empty_bodies:
       ++m_report.failed;
+      m_given_up.insert(done.task.item.contentid);
       add_error(where + ": " + result.last_outcome.message);
       break;
   }

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <deque>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -64,16 +65,23 @@ class DetailKindWork final : public Work<DetailTask, api::CallResult> {
   // Items read from the store at once: enough to keep every worker busy, few enough that memory
   // stays flat however many are pending.
   static constexpr int k_chunk = 256;
+  // On a store several processes share, each chunk is claimed: a small one, so that a process
+  // holds only what it is about to fetch and the others find work too.
+  static constexpr int k_shared_chunk = 16;
 
+  // given_up: the items of this kind that failed in this run, skipped if met again (a store
+  // shared by several processes walks its pending items more than once, see DetailCollector).
   DetailKindWork(DetailsJob& job, DetailOpReport& report, OpAllowance& allowance,
-                 store::PendingQuery query);
+                 store::PendingQuery query, int lease_seconds, std::set<std::string>& given_up);
+  // Gives back the claims on the items read but never sent (a stop, the quota, the budget).
+  void release_unsent();
 
   std::optional<DetailTask> next_task() override;
   api::CallResult perform(const DetailTask& task) override;
   bool arrived(const DetailDone& done) override;
   void write(std::vector<DetailDone>& batch) override;
   bool must_halt() const override { return m_job.no_keys || m_job.fatal; }
-  void dropped(const DetailTask&) override { --m_outstanding; }
+  void dropped(const DetailTask& task) override;
   void progress(double elapsed_seconds) override;
 
  private:
@@ -82,12 +90,15 @@ class DetailKindWork final : public Work<DetailTask, api::CallResult> {
   void handle_failure(const DetailDone& done);
   void add_error(std::string message);
   void fatal_error(std::string message);
+  void release(const std::vector<std::string>& contentids);
 
   DetailsJob& m_job;
   DetailOpReport& m_report;
   OpAllowance& m_allowance;
   store::PendingQuery m_query;
   store::PendingCursor m_cursor;
+  int m_lease_seconds;
+  std::set<std::string>& m_given_up;
   bool m_read_all = false;
   std::deque<store::PendingItem> m_queue;
   long long m_outstanding = 0;

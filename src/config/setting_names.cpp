@@ -39,7 +39,8 @@ const std::vector<std::string_view>& known_setting_names() {
       "KTO_API_KEY",          "KTO_API_DAILY_LIMIT",         "KTO_API_BASE_URL",
       "KTO_MOBILE_APP",       "KTO_KEY_MAX_CONSECUTIVE_ERRORS", "KTO_KEY_ERROR_COOLDOWN",
       "KTO_KEY_RATE_LIMIT_COOLDOWN", "KTO_KEY_RECOVERY_AFTER", "KTO_HTTP_TIMEOUT",
-      "KTO_LOG_KEEP_DAYS",    "KTO_KEY_RESERVE",
+      "KTO_LOG_KEEP_DAYS",    "KTO_KEY_RESERVE",            "KTO_DATABASE_URL",
+      "KTO_DETAIL_LEASE",
   };
   return k_names;
 }

@@ -208,10 +208,24 @@ Result<Settings> load_settings(const SettingsSources& sources) {
     if (a.empty()) return make_error("KTO_MOBILE_APP이 비어 있습니다: 앱 이름을 주세요", ExitCode::usage);
     s.mobile_app = a;
   }
+  auto lease = duration(layers, "KTO_DETAIL_LEASE", std::chrono::minutes(5));
+  if (!lease) return lease.error();
+  s.detail_lease = *lease;
   // 0 keeps every log; the upper bound (100 years) only catches a slip of the keyboard.
   auto keep = whole_number(layers, "KTO_LOG_KEEP_DAYS", 30, 0, 36500);
   if (!keep) return keep.error();
   s.log_keep_days = *keep;
+  // KTO_DATABASE_URL (issue 18): the PostgreSQL store when --db is not given. Only a URL: a path
+  // here would be a silent second spelling of --db. Its password is never shown (masked here,
+  // registered with util::redact when the store connects).
+  if (auto url = layers.get("KTO_DATABASE_URL")) {
+    const std::string u = trim(*url);
+    if (!u.starts_with("postgresql://") && !u.starts_with("postgres://"))
+      return make_error("KTO_DATABASE_URL은(는) postgresql:// 또는 postgres:// URL이어야 합니다 (" +
+                            util::mask_url_password(u) + "): SQLite 파일은 --db로 주세요",
+                        ExitCode::usage);
+    s.db_path = u;
+  }
   if (sources.db_path) s.db_path = *sources.db_path;
   if (sources.state_file) s.state_file = *sources.state_file;
   if (sources.log_dir) s.log_dir = *sources.log_dir;

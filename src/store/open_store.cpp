@@ -5,6 +5,7 @@
 
 #include "kto/store/store.hpp"
 #include "kto/util/files.hpp"
+#include "postgres/pg_store.hpp"
 #include "sqlite_store.hpp"
 
 namespace kto::store {
@@ -12,8 +13,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// What ccache does with its remote storage: the scheme names the backend. PostgreSQL is the next
-// store (issue 18); until it exists a URL must not become a folder named "postgresql:".
+// What ccache does with its remote storage: the scheme names the backend: a postgresql:// (or
+// postgres://) URL is PostgreSQL, anything else a path to an SQLite file.
 bool is_postgresql_url(std::string_view location) {
   return location.starts_with("postgresql://") || location.starts_with("postgres://");
 }
@@ -29,11 +30,12 @@ class SqliteRunLock final : public RunLock {
 }  // namespace
 
 Result<std::unique_ptr<Store>> open_store(std::string_view location, OpenMode mode) {
-  // The URL is not repeated: it may hold a password.
-  if (is_postgresql_url(location))
-    return make_error("--db: PostgreSQL 주소는 이 버전에서 아직 쓸 수 없습니다. --db에 SQLite 파일 "
-                      "경로를 주세요 (기본값 data/restaurants.db)",
-                      ExitCode::usage);
+  // Every message of the PostgreSQL store shows the URL with its password masked.
+  if (is_postgresql_url(location)) {
+    auto opened = PgStore::open(std::string(location), mode);
+    if (!opened) return opened.error();
+    return std::unique_ptr<Store>(std::move(*opened));
+  }
   const fs::path path(location);
   // Opening creates a missing file; a command that only reads (export) must not leave an empty
   // database behind.

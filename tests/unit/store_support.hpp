@@ -10,10 +10,13 @@
 #include <fstream>
 #include <sstream>
 #include <functional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "kto/store/store.hpp"
+#include "store/postgres/pg_store.hpp"
+#include "unit/pg_support.hpp"
 #include "unit/sqlite_store_probe.hpp"
 
 namespace kto::store::testing {
@@ -64,17 +67,95 @@ struct StoreBackend {
   std::function<Result<std::unique_ptr<Store>>(const fs::path& where)> open;
   // The first column of the first row of sql in the store's own database, as text.
   std::function<std::string(Store& store, const std::string& sql)> query_text;
+  // Why the backend cannot run here ("" when it can): the test skips saying so, or fails in CI.
+  std::function<std::string()> unavailable = [] { return std::string(); };
 };
 
-// Every implementation of the contract: SQLite today; PostgreSQL joins with one more entry.
+// PostgreSQL's stores of one test process: one schema a `where` (its name a hash of the path, so
+// opening the same path again reopens that store), dropped when the process ends.
+class PgStoreSchemas {
+ public:
+  static PgStoreSchemas& instance() {
+    static PgStoreSchemas schemas;
+    return schemas;
+  }
+  ~PgStoreSchemas() {
+    if (m_admin == nullptr) return;
+    for (const std::string& schema : m_made) (void)m_admin->exec("DROP SCHEMA " + schema + " CASCADE");
+  }
+  // The URL of where's store, its schema made when missing.
+  Result<std::string> url_for(const fs::path& where) {
+    const std::string base = kto::test::pg_env("KTO_TEST_PG_URL");
+    if (m_admin == nullptr) {
+      auto admin = pg::Connection::open({.url = base});
+      if (!admin) return admin.error();
+      m_admin = std::move(*admin);
+    }
+    const std::string schema =
+        "kto_c_" + std::to_string(::getpid()) + "_" +
+        std::to_string(std::hash<std::string>{}(fs::absolute(where).string()) % 1000000007ULL);
+    if (auto made = m_admin->exec("CREATE SCHEMA IF NOT EXISTS " + schema); !made) return made.error();
+    m_made.insert(schema);
+    // application_name carries the file name the test gave, so messages that name the store
+    // (the display URL) name it on both backends.
+    return kto::test::pg_url_with_schema(base, schema) +
+           "&application_name=" + where.filename().string();
+  }
+
+ private:
+  std::unique_ptr<pg::Connection> m_admin;
+  std::set<std::string> m_made;
+};
+
+// PostgreSQL answers t/f and TIMESTAMPTZ as "2026-11-25 02:00:00+09"; the contract's queries are
+// written against SQLite's answers (1/0, the times as stored).
+inline std::string sqlite_like(std::string text) {
+  if (text == "t") return "1";
+  if (text == "f") return "0";
+  if (text.size() == 22 && text[10] == ' ' && text.substr(19) == "+09") {
+    text[10] = 'T';
+    return text + ":00";
+  }
+  return text;
+}
+
+inline StoreBackend postgresql_backend() {
+  StoreBackend pg_backend{
+      "postgresql",
+      [](const fs::path& where) -> Result<std::unique_ptr<Store>> {
+        auto url = PgStoreSchemas::instance().url_for(where);
+        if (!url) return url.error();
+        return open_store(*url);
+      },
+      [](Store& store, const std::string& sql) {
+        auto rows = static_cast<PgStore&>(store).connection().exec(sql, {}, "test");
+        EXPECT_TRUE(rows.ok()) << sql << ": " << (rows.ok() ? "" : rows.error().message);
+        if (!rows || rows->size() == 0 || rows->is_null(0, 0)) return std::string();
+        return sqlite_like(std::string(rows->text(0, 0)));
+      }};
+  pg_backend.unavailable = [] {
+    return kto::test::pg_env("KTO_TEST_PG_URL").empty()
+               ? std::string("KTO_TEST_PG_URL이 없어 PostgreSQL 테스트를 건너뜁니다 (KTO_TEST_PG_URL "
+                             "unset: start one with scripts/pg_test_cluster.sh)")
+               : std::string();
+  };
+  return pg_backend;
+}
+
+// Every implementation of the contract: SQLite and PostgreSQL (skipped, saying why, when no
+// server is given; failing instead in CI, KTO_TEST_PG_REQUIRED=1).
 inline std::vector<StoreBackend> store_backends() {
   return {StoreBackend{
-      "sqlite",
-      [](const fs::path& where) { return open_store(where.string()); },
-      [](Store& store, const std::string& sql) {
-        return SqliteStoreProbe::query_text(static_cast<SqliteStore&>(store), sql);
-      }}};
+              "sqlite",
+              [](const fs::path& where) { return open_store(where.string()); },
+              [](Store& store, const std::string& sql) {
+                return SqliteStoreProbe::query_text(static_cast<SqliteStore&>(store), sql);
+              }},
+          postgresql_backend()};
 }
+
+// gtest names the backend in a failure instead of dumping its bytes.
+inline void PrintTo(const StoreBackend& backend, std::ostream* out) { *out << backend.name; }
 
 inline std::string backend_name(const ::testing::TestParamInfo<StoreBackend>& info) {
   return info.param.name;
@@ -120,6 +201,12 @@ inline std::int64_t new_run(Store& db, RunStatus status = RunStatus::running) {
 // ::testing::ValuesIn(store_backends()), backend_name).
 class StoreTest : public ::testing::TestWithParam<StoreBackend> {
  protected:
+  void SetUp() override {
+    const std::string why = GetParam().unavailable();
+    if (why.empty()) return;
+    if (kto::test::pg_env("KTO_TEST_PG_REQUIRED") == "1") FAIL() << why << " — KTO_TEST_PG_REQUIRED=1";
+    GTEST_SKIP() << why;
+  }
   std::unique_ptr<Store> open_db(const fs::path& where) {
     auto db = GetParam().open(where);
     EXPECT_TRUE(db.ok()) << (db.ok() ? "" : db.error().message);

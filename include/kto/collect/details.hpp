@@ -19,6 +19,11 @@
 #include "kto/util/result.hpp"
 
 namespace kto::collect {
+namespace detail {
+class Pipeline;
+class OpAllowance;
+struct DetailsJob;
+}  // namespace detail
 
 // What `--details LIST` names: one TourAPI operation each (images: detailImage2, asked twice per
 // item, imageYN=Y for the item's photos and N for its menu's).
@@ -44,6 +49,9 @@ struct DetailsOptions {
   int concurrency = 0;              // 0 = from the usable keys
   // The listing run just made (its new rows come first); 0 for `collector details` alone.
   std::int64_t run_id = 0;
+  // KTO_DETAIL_LEASE: how long an item this process claimed stays its own without renewal, on a
+  // store several processes share (PostgreSQL); a process that dies loses its items after this.
+  int lease_seconds = 300;
 };
 
 // Why an operation stopped before its pending items were all fetched.
@@ -89,6 +97,11 @@ class DetailCollector {
   DetailsReport run(const DetailsOptions& options, const std::atomic<bool>& stop);
 
  private:
+  void run_kind(detail::Pipeline& pipeline, detail::DetailsJob& job, DetailOpReport& r,
+                detail::OpAllowance& allowance, const store::PendingQuery& query,
+                const DetailsOptions& options, int concurrency, const std::atomic<bool>& stop);
+  void wait_a_moment(int lease_seconds, const std::atomic<bool>& stop);
+
   api::TourApiClient& m_client;
   store::Store& m_db;
   keys::KeyPool& m_pool;

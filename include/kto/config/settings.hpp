@@ -37,6 +37,9 @@ struct Settings {
   std::filesystem::path state_file = "data/cache/api_key_cache.json";
   std::filesystem::path log_dir = "logs";
   int log_keep_days = 30;  // KTO_LOG_KEEP_DAYS; 0 keeps every log
+  // KTO_DETAIL_LEASE: how long a claimed detail item stays a process's own without renewal on a
+  // shared (PostgreSQL) store; a process that dies loses its items to the others after this.
+  std::chrono::seconds detail_lease{300};
   std::vector<std::string> warnings;
   bool api_key_given = false;  // KTO_API_KEY was set, even if it held no usable key
   // Where each value came from does not matter to the program; whether a key was set does.

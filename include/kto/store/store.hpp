@@ -3,8 +3,8 @@
 // whichever holds it (docs/contracts.md). Restaurants are upserted by contentid in the same
 // transaction as their page's checkpoint (pages that waited for the writer share one), so a crash
 // loses at most the pages in memory and a resumed run never fetches a finished page again.
-// open_store() picks the implementation from the --db location; today that is a path to an
-// SQLite file (src/store/sqlite_store.hpp).
+// open_store() picks the implementation from the --db location: a path to an SQLite file
+// (src/store/sqlite_store.hpp) or a PostgreSQL URL (src/store/postgres/pg_store.hpp).
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -123,6 +123,26 @@ class Store {
   // of that kind and record the fetch.
   virtual Result<DetailWriteStats> write_details(std::span<const DetailWrite> batch) = 0;
 
+  // Shared detail work (docs/contracts.md "Details"). Whether several processes may fetch this
+  // store's details at once, each claiming the items it fetches (PostgreSQL). SQLite: no — one
+  // process works under the run lock (exit 5 for the next), so the calls below are pending_details
+  // and nothing else.
+  virtual bool shares_detail_work() const { return false; }
+  // pending_details, but each item returned is claimed by this store under a lease of
+  // lease_seconds, renewed while the store is open and lost when its process dies (another then
+  // takes the item over); items another live lease holds are passed over.
+  virtual Result<PendingChunk> claim_details(const PendingQuery& query, const PendingCursor& cursor,
+                                             int limit, int /*lease_seconds*/) {
+    return pending_details(query, cursor, limit);
+  }
+  // The items were written or given up: their claims go.
+  virtual Result<void> release_details(DetailKind /*kind*/,
+                                       std::span<const std::string> /*contentids*/) {
+    return {};
+  }
+  // Pending items of query.kind another process holds under a live lease (work still in hand).
+  virtual Result<long long> details_held_elsewhere(const PendingQuery& /*query*/) { return 0; }
+
   // Streams every row (UTF-8): CSV with RFC 4180 quoting and a header, or one JSON object a line.
   // Rows by contentid, every column but raw_json; CSV has CRLF line ends and no BOM; JSONL numbers
   // are JSON numbers. The details follow: CSV their columns (empty when none), JSONL a "details"
@@ -141,10 +161,10 @@ enum class OpenMode {
   existing,  // a missing store is a usage error and nothing is created (export)
 };
 
-// Opens the store at location (--db): a path to an SQLite file. It creates the folder and the file
-// when missing (OpenMode::create) and migrates. A file that is not an SQLite database, or one of
-// another program, is an error that names the file; nothing is written to it. A postgresql:// URL
-// is refused as a usage error: this build has no PostgreSQL store yet.
+// Opens the store at location (--db): a path to an SQLite file, or a postgresql:// (postgres://)
+// URL. It creates the folder and the file (or the tables) when missing (OpenMode::create) and
+// migrates. A file that is not an SQLite database, or tables of another program, is an error that
+// names the store; nothing is written to it. A URL's password is never shown (docs/postgresql.md).
 Result<std::unique_ptr<Store>> open_store(std::string_view location,
                                           OpenMode mode = OpenMode::create);
 

@@ -4,13 +4,15 @@
 #include <string>
 #include <vector>
 
+#include "kto/store/store.hpp"
 #include "kto/util/result.hpp"
 #include "pg_connection.hpp"
 
 namespace kto::store::pg {
 
-// The newest schema this build writes; migrate() brings older databases up to it.
-constexpr int k_schema_version = 2;
+// The newest schema this build writes; migrate() brings older databases up to it. A version means
+// the same on both stores (2: the details), so it is the Store's one number.
+constexpr int k_schema_version = Store::k_schema_version;
 
 // Every table kto-collector makes, in the order the migrations make them.
 const std::vector<std::string>& our_tables();

@@ -1,0 +1,174 @@
+// Details on PostgreSQL through the real binary against kto-sim (issue 18): `collect --details`
+// stores and exports what SQLite does; two `collector details` processes with working folders of
+// their own divide the pending items of one database (each item fetched once, both working); one
+// killed with -9 leaves its claimed items to the other once its lease (KTO_DETAIL_LEASE) runs out.
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <regex>
+
+#include "integration/details_support.hpp"
+
+namespace {
+
+using namespace kto::test;
+using namespace kto::test::details;
+
+std::string env_of(const char* name) {
+  const char* value = std::getenv(name);
+  return value != nullptr ? value : "";
+}
+
+std::string without_times(const std::string& text) {
+  static const std::regex k_time(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+09:00)");
+  return std::regex_replace(text, k_time, "<time>");
+}
+
+// psql from PATH (run_command does not search it).
+std::string psql_bin() {
+  std::string path = env_of("PATH");
+  for (std::size_t from = 0; from <= path.size();) {
+    const std::size_t to = std::min(path.find(':', from), path.size());
+    const auto candidate = std::filesystem::path(path.substr(from, to - from)) / "psql";
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
+    from = to + 1;
+  }
+  return "psql";
+}
+
+CommandResult psql(const std::string& url, const std::string& sql) {
+  return run_command({psql_bin(), "-X", "-q", "-tA", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql});
+}
+
+std::string file_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+class PgDetails : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    m_base = env_of("KTO_TEST_PG_URL");
+    if (m_base.empty()) {
+      const std::string why = "KTO_TEST_PG_URL이 없어 PostgreSQL 테스트를 건너뜁니다 (KTO_TEST_PG_URL "
+                              "unset: start one with scripts/pg_test_cluster.sh)";
+      if (env_of("KTO_TEST_PG_REQUIRED") == "1") FAIL() << why << " — KTO_TEST_PG_REQUIRED=1";
+      GTEST_SKIP() << why;
+    }
+    static std::atomic<int> counter{0};
+    m_schema = "kto_pgd_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
+    ASSERT_EQ(psql(m_base, "CREATE SCHEMA " + m_schema).exit_code, 0);
+    m_made = true;
+  }
+  void TearDown() override {
+    if (m_made) psql(m_base, "DROP SCHEMA " + m_schema + " CASCADE");
+  }
+  std::string url() const {
+    return m_base + (m_base.find('?') == std::string::npos ? "?" : "&") +
+           "options=-csearch_path%3D" + m_schema;
+  }
+  long long count(const std::string& sql) {
+    auto r = psql(url(), sql);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return r.exit_code == 0 && !r.out.empty() ? std::stoll(r.out) : -1;
+  }
+  // A `collector details --json` process of cli on this test's database.
+  std::unique_ptr<Child> start_details(CliRunner& cli, const std::string& lease) {
+    CommandOptions options;
+    options.cwd = cli.dir();
+    options.env = cli.env();
+    options.env["KTO_DETAIL_LEASE"] = lease;
+    return std::make_unique<Child>(std::vector<std::string>{KTO_COLLECTOR_BIN, "details", "--details",
+                                                            "common,intro", "--json", "--db", url()},
+                                   options);
+  }
+
+  std::string m_base;
+  std::string m_schema;
+  bool m_made = false;
+};
+
+nlohmann::json report_of(Child& child) {
+  const std::string out = child.drain_stdout();
+  auto doc = nlohmann::json::parse(out, nullptr, false);
+  EXPECT_FALSE(doc.is_discarded()) << out << child.drain_stderr();
+  return doc;
+}
+
+}  // namespace
+
+TEST_F(PgDetails, CollectWithDetailsStoresAndExportsWhatSqliteDoes) {
+  SimServer sim({{"dataset", detail_dataset(40, 20)}});
+  auto on_pg = collector_for(sim, {k_good_key});
+  auto on_sqlite = collector_for(sim, {k_good_key});
+  const std::vector<std::string> args{"collect", "--mode", "all", "--details", "common,intro,images"};
+  auto pg_args = args;
+  pg_args.insert(pg_args.end(), {"--db", url()});
+  auto pg_run = collect(on_pg, pg_args);
+  ASSERT_EQ(pg_run.exit_code, 0) << pg_run.err;
+  EXPECT_EQ(pg_run.report["details_pending"], 0);
+  auto sqlite_run = collect(on_sqlite, args);
+  ASSERT_EQ(sqlite_run.exit_code, 0) << sqlite_run.err;
+  EXPECT_EQ(count("SELECT COUNT(*) FROM restaurant_details WHERE common_fetched_at IS NOT NULL"), 60);
+  for (const std::string format : {"csv", "jsonl"}) {
+    auto pg_out = on_pg.run({"export", "--format", format, "--out", "out." + format, "--db", url()});
+    ASSERT_EQ(pg_out.exit_code, 0) << pg_out.err;
+    auto sqlite_out = on_sqlite.run({"export", "--format", format, "--out", "out." + format});
+    ASSERT_EQ(sqlite_out.exit_code, 0) << sqlite_out.err;
+    const std::string pg_text = file_text(on_pg.dir() / ("out." + format));
+    ASSERT_NE(pg_text.find("opentimefood"), std::string::npos);
+    EXPECT_TRUE(without_times(pg_text) == without_times(file_text(on_sqlite.dir() / ("out." + format))))
+        << format << " exports differ";
+  }
+}
+
+TEST_F(PgDetails, TwoProcessesOnOneDatabaseFetchEachItemOnceAndBothWork) {
+  SimServer sim({{"dataset", detail_dataset(120, 0)}, {"latency_ms", {{"min", 5}, {"max", 15}}}});
+  auto first = collector_for(sim, {k_good_key});
+  auto second = collector_for(sim, {k_good_key2});
+  ASSERT_EQ(collect(first, {"collect", "--mode", "regions", "--regions", "1", "--db", url()}).exit_code, 0);
+  auto a = start_details(first, "5m");
+  auto b = start_details(second, "5m");
+  EXPECT_EQ(a->wait(), 0) << a->drain_stderr();
+  EXPECT_EQ(b->wait(), 0) << b->drain_stderr();
+  const auto ra = report_of(*a);
+  const auto rb = report_of(*b);
+  auto stats = sim.stats();
+  for (const std::string op : {"detailCommon2", "detailIntro2"}) {
+    EXPECT_EQ(detail_distinct(stats, op), 120) << op;
+    EXPECT_EQ(detail_repeated(stats, op), 0) << op;
+  }
+  EXPECT_GT(ra["details"]["common"]["fetched"].get<long long>(), 0) << ra.dump();
+  EXPECT_GT(rb["details"]["common"]["fetched"].get<long long>(), 0) << rb.dump();
+  EXPECT_EQ(ra["details"]["common"]["fetched"].get<long long>() +
+                rb["details"]["common"]["fetched"].get<long long>(),
+            120);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM restaurant_details WHERE intro_fetched_at IS NOT NULL"), 120);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM detail_claims"), 0);  // every claim given back
+}
+
+TEST_F(PgDetails, AProcessKilledMidRunLeavesItsItemsToTheOther) {
+  SimServer sim({{"dataset", detail_dataset(150, 0)}, {"latency_ms", {{"min", 20}, {"max", 20}}}});
+  auto first = collector_for(sim, {k_good_key});
+  auto second = collector_for(sim, {k_good_key2});
+  ASSERT_EQ(collect(first, {"collect", "--mode", "regions", "--regions", "1", "--db", url()}).exit_code, 0);
+  auto victim = start_details(first, "3s");
+  ASSERT_TRUE(wait_until([&] { return count("SELECT COUNT(*) FROM detail_claims") > 0; }))
+      << victim->drain_stderr();
+  victim->signal(SIGKILL);
+  EXPECT_EQ(victim->wait(), 128 + SIGKILL);
+  const long long orphaned = count("SELECT COUNT(*) FROM detail_claims");
+  EXPECT_GT(orphaned, 0) << "the killed process held claims";
+  auto survivor = start_details(second, "3s");
+  EXPECT_EQ(survivor->wait(), 0) << survivor->drain_stderr();
+  const auto report = report_of(*survivor);
+  EXPECT_EQ(report["details_pending"], 0) << report.dump();
+  EXPECT_EQ(count("SELECT COUNT(*) FROM restaurant_details WHERE common_fetched_at IS NOT NULL "
+                  "AND intro_fetched_at IS NOT NULL"),
+            150);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM detail_claims"), 0);
+  // Only what was in flight when the victim died is fetched twice.
+  EXPECT_LE(detail_repeated(sim.stats(), "detailCommon2"), 12);
+}
