@@ -61,7 +61,11 @@ class Call {
       if (stopped()) return finish(CallStatus::cancelled);
       std::optional<keys::KeyLease> lease = next_lease();
       if (!lease) return std::move(m_result);
-      if (!wait_for_pace(*lease)) return finish(CallStatus::cancelled);
+      if (!wait_for_pace(*lease)) {
+        // Stopped before the call left: its reservation goes back to the key's quota.
+        m_pool.release(*lease, m_request.operation);
+        return finish(CallStatus::cancelled);
+      }
       Page page;
       HttpResponse response = m_transport.send(request_for(*lease));
       ApiOutcome outcome = classify_taking_body(response, &page);

@@ -59,9 +59,8 @@ int watch_status(const GlobalOptions& global, const StatusArgs& args, Context& c
   int code = 0;
   for (int round = 1;; ++round) {
     if (round > 1) {
-      // Other processes (a collection) change the state file: read it again every round.
-      auto pool = keys::KeyPool::open(ctx.settings.api_keys, ctx.settings.policy, *ctx.clock,
-                                      ctx.settings.state_file);
+      // Other processes (a collection) change the keys' state: read it again every round.
+      auto pool = open_key_pool(ctx);
       if (!pool) return print_error(pool.error());
       ctx.pool = std::move(*pool);
       ctx.pool->set_autosave(false);

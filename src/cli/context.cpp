@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "kto/store/key_state.hpp"
 #include "kto/util/time.hpp"
 
 namespace kto::cli {
@@ -81,6 +82,16 @@ Result<void> check_log_folder(const std::filesystem::path& dir) {
 
 }  // namespace
 
+Result<std::unique_ptr<keys::KeyPool>> open_key_pool(const Context& ctx) {
+  const auto& s = ctx.settings;
+  // With PostgreSQL the keys' state lives in the database every host shares: no state file.
+  if (!store::is_postgresql_location(s.db_path.string()))
+    return keys::KeyPool::open(s.api_keys, s.policy, *ctx.clock, s.state_file);
+  auto shared = store::open_pg_key_state(s.db_path.string());
+  if (!shared) return shared.error();
+  return keys::KeyPool::open(s.api_keys, s.policy, *ctx.clock, std::move(*shared));
+}
+
 Result<Context> make_context(const GlobalOptions& global, LogKind kind, bool require_keys) {
   auto settings = load_settings(global);
   if (!settings) return settings.error();
@@ -92,8 +103,10 @@ Result<Context> make_context(const GlobalOptions& global, LogKind kind, bool req
   if (kind == LogKind::collector)
     if (auto ok = check_log_folder(ctx.settings.log_dir); !ok) return ok.error();
   ctx.log_file = setup_logging(global, ctx.settings, kind, *ctx.clock);
-  auto pool = keys::KeyPool::open(ctx.settings.api_keys, ctx.settings.policy, *ctx.clock,
-                                  ctx.settings.state_file);
+  if (!global.state_file.empty() && store::is_postgresql_location(ctx.settings.db_path.string()))
+    spdlog::warn("⚠️ 저장소가 PostgreSQL이면 키 상태는 데이터베이스에 있어 --state-file은 쓰지 "
+                 "않습니다");
+  auto pool = open_key_pool(ctx);
   if (!pool) return pool.error();
   ctx.pool = std::move(*pool);
   ctx.transport = api::make_curl_transport();

@@ -12,10 +12,7 @@
 namespace kto::keys {
 namespace {
 
-struct Planned {
-  ProbeResult result;
-  std::optional<KeyLease> lease;
-};
+using Planned = detail::ProbePlan;
 
 std::string outcome_error(const KeyOutcome& outcome) {
   if (outcome.ok()) return "";
@@ -75,6 +72,29 @@ std::vector<std::string> recommend(const HealthReport& report, const std::vector
 
 }  // namespace
 
+// A shared store is asked for each probe's call; a key it refuses (another process spent its
+// quota, rested or disabled it) is listed without a call, as the store now says.
+void KeyPool::Impl::reserve_probes(std::string_view operation, std::vector<Planned>& plan) {
+  bool refused = false;
+  for (auto& p : plan) {
+    if (!p.held) continue;
+    auto got = reserve_shared(p.result.index, operation);
+    if (got && *got) p.lease = std::move(**got);
+    else if (!got) p.result.error = "키 상태 저장소 오류: " + got.error().message;
+    else refused = true;
+  }
+  if (!refused) return;
+  log_save_result(save());
+  std::lock_guard lock(mutex);
+  auto now = clock.now();
+  for (auto& p : plan) {
+    if (!p.held || p.lease || !p.result.error.empty()) continue;
+    auto status = status_of(keys[p.result.index], operation, now);
+    p.result.reason = status.reason;
+    p.result.error = explain(status, now, policy.recovery_after);
+  }
+}
+
 HealthReport KeyPool::check_health(const Probe& probe) {
   auto& d = *m_impl;
   std::vector<Planned> plan;
@@ -88,13 +108,18 @@ HealthReport KeyPool::check_health(const Probe& probe) {
       p.result.preview = slot.state.preview;
       auto status = d.status_of(slot, probe.operation, now);
       p.result.reason = status.reason;
-      if (status.is_available)
+      if (status.is_available && d.shared()) {
+        d.hold(slot, now);  // reserved in the shared store below, outside the pool's lock
+        p.held = true;
+      } else if (status.is_available) {
         p.lease = d.reserve(slot, probe.operation, now);
-      else  // listed without a call: a call could not succeed
+      } else {  // listed without a call: a call could not succeed
         p.result.error = explain(status, now, d.policy.recovery_after);
+      }
       plan.push_back(std::move(p));
     }
   }
+  d.reserve_probes(probe.operation, plan);
   for (auto& p : plan) {
     if (!p.lease) continue;
     auto started = d.clock.steady_now();
@@ -151,6 +176,36 @@ bool KeyPool::Impl::may_recover(detail::KeySlot& slot, std::string_view probe_op
   return true;
 }
 
+// The shared store reserves calls only for active keys: the activations go first, then each probe
+// is reserved; a key the store refuses (another process spent its quota or rested it meanwhile)
+// goes back to how it was, not tried.
+void KeyPool::Impl::lease_recoveries(std::string_view operation,
+                                     std::vector<detail::RecoveryAttempt>& attempts,
+                                     RecoveryReport& report) {
+  log_save_result(save());
+  for (auto& attempt : attempts) {
+    auto& r = report.keys[attempt.position];
+    auto got = reserve_shared(r.index, operation);
+    if (got && *got) {
+      attempt.lease = std::move(**got);
+      continue;
+    }
+    {
+      std::lock_guard lock(mutex);
+      auto& s = keys[r.index].state;
+      s.is_active = attempt.before.is_active;
+      s.manual = attempt.before.manual;
+      s.deactivated_at = attempt.before.deactivated_at;
+      s.deactivation_reason = attempt.before.deactivation_reason;
+      mark_urgent();
+    }
+    r.attempted = false;
+    --report.attempted_keys;
+    r.error = got ? "복구 테스트 불가: 다른 프로세스가 이 키를 쉬게 했거나 오늘 한도까지 썼습니다"
+                  : "복구 테스트 불가: 키 상태 저장소 오류: " + got.error().message;
+  }
+}
+
 void KeyPool::Impl::fail_recovery(std::size_t index, const std::string& error) {
   std::lock_guard lock(mutex);
   auto& slot = keys[index];
@@ -164,7 +219,7 @@ void KeyPool::Impl::fail_recovery(std::size_t index, const std::string& error) {
 RecoveryReport KeyPool::attempt_recovery(const Probe& probe) {
   auto& d = *m_impl;
   RecoveryReport report;
-  std::vector<std::pair<std::size_t, KeyLease>> attempts;  // position in report.keys, lease
+  std::vector<detail::RecoveryAttempt> attempts;
   {
     std::lock_guard lock(d.mutex);
     auto now = d.clock.now();
@@ -175,18 +230,25 @@ RecoveryReport KeyPool::attempt_recovery(const Probe& probe) {
       r.index = slot.index;
       r.preview = slot.state.preview;
       if (d.may_recover(slot, probe.operation, now, r)) {
+        detail::RecoveryAttempt attempt{report.keys.size(), std::nullopt, slot.state};
         d.activate(slot);
         spdlog::info("🔄 KTO API 키 #{} 복구 시도: {}", slot.index, slot.state.preview);
-        attempts.emplace_back(report.keys.size(), d.reserve(slot, probe.operation, now));
+        if (d.shared())
+          d.hold(slot, now);  // reserved in the store once the activation is there
+        else
+          attempt.lease = d.reserve(slot, probe.operation, now);
+        attempts.push_back(std::move(attempt));
         ++report.attempted_keys;
       }
       report.keys.push_back(std::move(r));
     }
   }
-  for (auto& [pos, lease] : attempts) {
-    KeyOutcome outcome = probe.call(lease);
-    d.record_locked(lease, probe.operation, outcome);
-    auto& r = report.keys[pos];
+  if (d.shared()) d.lease_recoveries(probe.operation, attempts, report);
+  for (auto& attempt : attempts) {
+    if (!attempt.lease) continue;
+    KeyOutcome outcome = probe.call(*attempt.lease);
+    d.record_locked(*attempt.lease, probe.operation, outcome);
+    auto& r = report.keys[attempt.position];
     if (outcome.ok()) {
       r.recovered = true;
       ++report.recovered_keys;

@@ -1,5 +1,6 @@
-// The state file: loaded once at open, then read-modify-written under the shared lock so that a
-// cron run and an operator's command never lose each other's updates.
+// The pool's state in its store (the state file or the database): loaded once at open, then
+// read-modify-written by a three-way merge so that a cron run and an operator's command never lose
+// each other's updates.
 #include <spdlog/spdlog.h>
 
 #include <system_error>
@@ -9,68 +10,40 @@
 #include "pool_impl.hpp"
 
 namespace kto::keys {
-namespace fs = std::filesystem;
 using detail::KeyRecord;
-using detail::ReadStatus;
 
 namespace {
 
-fs::path lock_path(const fs::path& file) { return fs::path(file.string() + ".lock"); }
-
-const KeyRecord* find_record(const detail::StateFile& state, const std::string& fingerprint) {
+const KeyRecord* find_record(const KeySnapshot& state, const std::string& fingerprint) {
   for (const auto& rec : state.keys)
     if (rec.fingerprint == fingerprint) return &rec;
   return nullptr;
 }
 
-Error newer_version_error(const fs::path& file, const std::string& version) {
-  return make_error("키 상태 파일 " + file.string() + "의 버전(" + version +
-                    ")이 이 프로그램이 아는 버전(" + std::to_string(detail::k_state_version) +
-                    ")보다 새롭습니다: 새 버전의 collector를 사용하세요");
-}
-
-// Moves a corrupt file aside with one warning; the pool then starts from its own state.
-Result<void> set_aside(const fs::path& file, const std::string& why, util::TimePoint now) {
-  auto moved = detail::move_aside(file, now);
-  if (!moved) return moved.error();
-  spdlog::warn("⚠️ 키 상태 파일이 손상되어 {}(으)로 옮기고 새로 시작합니다 ({})", moved->string(),
-               why);
-  return {};
-}
-
-// Expired rate limits are history: the file keeps only the ones still running.
+// Expired rate limits are history: the store keeps only the ones still running.
 KeyRecord for_file(KeyRecord rec, util::TimePoint now) {
   std::erase_if(rec.rate_limited_until, [now](const auto& entry) { return entry.second <= now; });
   return rec;
 }
 
+// The calls a shared store counted and those this process reserved since: the larger is the
+// truth (counts only grow within a day but for a release, which the next sync corrects).
+void keep_larger_usage(std::map<std::string, int>& usage, const std::map<std::string, int>& other) {
+  for (const auto& [op, n] : other)
+    if (usage[op] < n) usage[op] = n;
+}
+
 }  // namespace
 
 Result<void> KeyPool::Impl::load() {
-  if (!state_file) return {};
-  std::error_code ec;
-  if (auto parent = state_file->parent_path(); !parent.empty()) {
-    fs::create_directories(parent, ec);
-    if (ec)
-      return make_error("키 상태 파일 폴더를 만들 수 없습니다: " + parent.string() + ": " +
-                        ec.message());
-  }
-  // Reading alone would be safe (writers replace the file atomically), but moving a corrupt file
-  // aside must not race another process's save; a read-only folder still lets status read.
-  auto lock = util::FileLock::acquire(lock_path(*state_file));
-  if (!lock) spdlog::debug("키 상태 파일 잠금 실패 (읽기만 합니다): {}", lock.error().message);
-  auto read = detail::read_state_file(*state_file);
-  if (!read) return read.error();
-  switch (read->status) {
-    case ReadStatus::missing: return {};
-    case ReadStatus::newer_version: return newer_version_error(*state_file, read->detail);
-    case ReadStatus::corrupt:
-      if (auto moved = set_aside(*state_file, read->detail, clock.now()); !moved)
-        spdlog::warn("⚠️ 손상된 키 상태 파일을 옮길 수 없습니다: {}", moved.error().message);
-      return {};
-    case ReadStatus::ok: break;
-  }
-  const auto& file = read->state;
+  if (!store) return {};
+  auto loaded = store->load(identities, day);
+  if (!loaded) return loaded.error();
+  if (*loaded) adopt(**loaded);
+  return {};
+}
+
+void KeyPool::Impl::adopt(const KeySnapshot& file) {
   std::lock_guard guard(mutex);
   for (auto& slot : keys) {
     const KeyRecord* rec = find_record(file, slot.state.fingerprint);
@@ -81,7 +54,8 @@ Result<void> KeyPool::Impl::load() {
     slot.state = adopted;
     slot.synced = adopted;
   }
-  current_index = synced_index = file.current_index < keys.size() ? file.current_index : 0;
+  if (file.current_index && *file.current_index < keys.size())
+    current_index = synced_index = *file.current_index;
   if (file.day > day) {
     day = file.day;  // another process's clock is ahead: its counters are the current ones
   } else if (file.day < day) {
@@ -90,7 +64,6 @@ Result<void> KeyPool::Impl::load() {
       slot.synced.usage.clear();
     }
   }
-  return {};
 }
 
 Result<void> KeyPool::Impl::save() {
@@ -110,7 +83,7 @@ bool KeyPool::Impl::save_due() const {
 }
 
 void KeyPool::Impl::save_if_autosave(bool at_once) {
-  if (!autosave || !state_file) return;
+  if (!autosave || !store) return;
   // Deferred counters stay dirty: the next save of any kind, save() or the destructor writes them.
   if (!at_once && !save_due()) return;
   save_pending = true;
@@ -140,30 +113,29 @@ void KeyPool::Impl::log_save_result(const Result<void>& result) {
 }
 
 Result<void> KeyPool::Impl::save_holding_save_mutex() {
-  if (!state_file) return {};
+  if (!store) return {};
+  std::string on_day;
+  bool was_urgent = false;
   {
     std::lock_guard guard(mutex);
     // A run without configured keys must not wipe the keys of everyone else.
     if (keys.empty()) return {};
+    roll_day(clock.now());
+    on_day = day;
+    was_urgent = urgent;
+    dirty = urgent = false;  // a change from now on is the next save's
+    last_save_at = clock.steady_now();
   }
-  auto lock = util::FileLock::acquire(lock_path(*state_file));
-  if (!lock) return lock.error();
-  auto read = detail::read_state_file(*state_file);
-  if (!read) return read.error();
-  if (read->status == ReadStatus::newer_version)
-    return newer_version_error(*state_file, read->detail);
-  if (read->status == ReadStatus::corrupt) {
-    if (auto moved = set_aside(*state_file, read->detail, clock.now()); !moved)
-      return moved.error();  // never overwrite what we could not set aside
-  }
-  const detail::StateFile* file = read->status == ReadStatus::ok ? &read->state : nullptr;
-  PendingWrite pending = merge_with(file);
-  auto result = util::write_file_atomic(*state_file, pending.text, 0600);
-  finish_write(pending, result.ok());
+  std::optional<PendingWrite> pending;
+  auto result = store->sync(identities, on_day, [this, &pending](const KeySnapshot* stored) {
+    pending = merge_with(stored);
+    return pending->out;
+  });
+  finish_write(pending ? &*pending : nullptr, result.ok(), was_urgent);
   return result;
 }
 
-KeyPool::Impl::PendingWrite KeyPool::Impl::merge_with(const detail::StateFile* file) {
+KeyPool::Impl::PendingWrite KeyPool::Impl::merge_with(const KeySnapshot* file) {
   std::lock_guard guard(mutex);
   auto now = clock.now();
   roll_day(now);
@@ -173,49 +145,57 @@ KeyPool::Impl::PendingWrite KeyPool::Impl::merge_with(const detail::StateFile* f
   }
   bool file_is_older = !file || file->day < day;
   PendingWrite pending;
-  detail::StateFile out;
-  out.day = day;
+  pending.day = pending.out.day = day;
   for (auto& slot : keys) {
     const KeyRecord* rec = file ? find_record(*file, slot.state.fingerprint) : nullptr;
-    // A key missing from the file was dropped by a process configured without it: nobody else
+    // A key missing from the store was dropped by a process configured without it: nobody else
     // changed it, so our view stands.
     KeyRecord base = rec ? *rec : slot.synced;
     if (rec && file_is_older) base.usage.clear();
-    slot.state =
+    KeyRecord merged =
         detail::merge_record(base, slot.state, slot.synced, slot.resets != slot.synced_resets);
-    out.keys.push_back(for_file(slot.state, now));
-    pending.bases.push_back(std::move(base));
-    pending.written.push_back(slot.state);
+    if (shared()) merged.usage = base.usage;  // the store counted every call itself
+    pending.out.keys.push_back(for_file(merged, now));
+    pending.ours.push_back(slot.state);
+    pending.written.push_back(std::move(merged));
     pending.resets.push_back(slot.resets);
   }
-  if (file && current_index == synced_index && file->current_index < keys.size())
-    current_index = file->current_index;
-  pending.index = out.current_index = current_index;
-  pending.text = detail::serialize_state(out);
-  pending.urgent = urgent;
-  dirty = urgent = false;
-  last_save_at = clock.steady_now();
+  pending.index_before = current_index;
+  std::size_t index = current_index;
+  if (file && file->current_index && current_index == synced_index &&
+      *file->current_index < keys.size())
+    index = *file->current_index;
+  pending.out.current_index = index;
   return pending;
 }
 
-void KeyPool::Impl::finish_write(PendingWrite& pending, bool written) {
+void KeyPool::Impl::finish_write(PendingWrite* pending, bool written, bool was_urgent) {
   std::lock_guard guard(mutex);
-  for (std::size_t i = 0; i < keys.size() && i < pending.written.size(); ++i) {
-    auto& slot = keys[i];
-    if (written) {
-      slot.synced = std::move(pending.written[i]);
-      slot.synced_resets = pending.resets[i];
-    } else {
-      // The file still holds the base: our changes stay deltas against it for the next try.
-      slot.synced = std::move(pending.bases[i]);
-    }
-  }
-  if (written) {
-    synced_index = pending.index;
-  } else {
+  if (!written || !pending) {
+    // The store still holds what it held: our changes stay deltas against it for the next try.
     dirty = true;
-    urgent = urgent || pending.urgent;  // a status change is retried at the next report
+    urgent = urgent || was_urgent;  // a status change is retried at the next report
+    return;
   }
+  bool day_moved = pending->day != day;  // the usage merged belongs to a day that is over
+  for (std::size_t i = 0; i < keys.size() && i < pending->written.size(); ++i) {
+    auto& slot = keys[i];
+    KeyRecord& merged = pending->written[i];
+    KeyRecord& ours = pending->ours[i];
+    if (day_moved) merged.usage.clear(), ours.usage.clear();
+    // What changed here while the store was written stays a change against the merged values.
+    auto usage_now = slot.state.usage;
+    slot.state = detail::merge_record(merged, slot.state, ours, slot.resets != pending->resets[i]);
+    if (shared()) {
+      slot.state.usage = merged.usage;
+      keep_larger_usage(slot.state.usage, usage_now);
+    }
+    slot.synced = std::move(merged);
+    if (shared()) slot.synced.usage = slot.state.usage;
+    slot.synced_resets = pending->resets[i];
+  }
+  synced_index = pending->out.current_index.value_or(current_index);
+  if (current_index == pending->index_before) current_index = synced_index;
 }
 
 }  // namespace kto::keys

@@ -82,17 +82,31 @@ void KeyPool::Impl::roll_day(util::TimePoint now) {
 KeyLease KeyPool::Impl::reserve(KeySlot& slot, std::string_view operation, util::TimePoint now) {
   ++slot.state.usage[std::string(operation)];
   dirty = true;  // a counter: saved with the next save, not at once
+  ++slot.outstanding;
+  return schedule(slot, now);
+}
+
+KeyLease KeyPool::Impl::schedule(KeySlot& slot, util::TimePoint now) {
   KeyLease lease;
   lease.index = slot.index;
   lease.key = slot.key;
   lease.preview = slot.state.preview;
+  lease.day = day;
   lease.not_before = next_slot(slot, now);
   lease.pace_epoch = slot.pace_epoch;
   slot.last_scheduled = lease.not_before;
   note_sent(slot, lease.not_before);
-  ++slot.outstanding;
   slot.answers_due = lease.not_before + k_first_answer_timeout;
   return lease;
+}
+
+void KeyPool::Impl::hold(KeySlot& slot, util::TimePoint now) {
+  ++slot.outstanding;
+  if (!slot.answers_due || *slot.answers_due < now) slot.answers_due = now + k_first_answer_timeout;
+}
+
+void KeyPool::Impl::unhold(KeySlot& slot) {
+  if (slot.outstanding > 0) --slot.outstanding;
 }
 
 std::optional<util::TimePoint> KeyPool::Impl::awaiting_answers(KeySlot& slot,
@@ -154,7 +168,7 @@ void KeyPool::Impl::activate(KeySlot& slot) {
 KeyPool::KeyPool(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 
 KeyPool::~KeyPool() {
-  if (!m_impl || !m_impl->autosave || !m_impl->state_file) return;
+  if (!m_impl || !m_impl->autosave || !m_impl->store) return;
   bool dirty = false;
   {
     std::lock_guard lock(m_impl->mutex);
@@ -168,7 +182,14 @@ KeyPool::~KeyPool() {
 Result<std::unique_ptr<KeyPool>> KeyPool::open(std::vector<std::string> keys, KeyPolicy policy,
                                                const util::Clock& clock,
                                                std::optional<std::filesystem::path> state_file) {
-  auto impl = std::make_unique<Impl>(policy, clock, std::move(state_file));
+  return open(std::move(keys), policy, clock,
+              state_file ? state_file_store(std::move(*state_file), clock) : nullptr);
+}
+
+Result<std::unique_ptr<KeyPool>> KeyPool::open(std::vector<std::string> keys, KeyPolicy policy,
+                                               const util::Clock& clock,
+                                               std::unique_ptr<KeyStateStore> store) {
+  auto impl = std::make_unique<Impl>(policy, clock, std::move(store));
   impl->day = util::kst_date(clock.now());
   for (std::size_t i = 0; i < keys.size(); ++i) {
     util::register_secret(keys[i]);
@@ -179,18 +200,17 @@ Result<std::unique_ptr<KeyPool>> KeyPool::open(std::vector<std::string> keys, Ke
     slot.state.daily_limit = policy.daily_limit;
     slot.synced = slot.state;
     slot.key = std::move(keys[i]);
+    impl->identities.push_back({slot.state.fingerprint, slot.state.preview, i, policy.daily_limit});
     impl->keys.push_back(std::move(slot));
   }
   if (auto loaded = impl->load(); !loaded) return loaded.error();
   return std::unique_ptr<KeyPool>(new KeyPool(std::move(impl)));
 }
 
-std::variant<KeyLease, NoKey> KeyPool::acquire(std::string_view operation) {
-  auto& d = *m_impl;
-  std::lock_guard lock(d.mutex);
-  auto now = d.clock.now();
-  d.roll_day(now);
-  const std::size_t n = d.keys.size();
+std::variant<KeySlot*, NoKey> KeyPool::Impl::pick(std::string_view operation,
+                                                   util::TimePoint now,
+                                                   const std::vector<bool>& skip) {
+  const std::size_t n = keys.size();
   std::optional<util::TimePoint> earliest;
   bool awaiting = false;
   auto note = [&earliest](util::TimePoint t) { if (!earliest || t < *earliest) earliest = t; };
@@ -199,14 +219,19 @@ std::variant<KeyLease, NoKey> KeyPool::acquire(std::string_view operation) {
   KeySlot* best = nullptr;
   util::TimePoint best_at{};
   for (std::size_t i = 0; i < n; ++i) {
-    auto& slot = d.keys[(d.current_index + i) % n];
-    auto a = d.availability(slot, operation, now);
+    auto& slot = keys[(current_index + i) % n];
+    auto a = availability(slot, operation, now);
     if (!a.usable()) {
-      d.log_skip(slot, a);
+      log_skip(slot, a);
       if (a.until) note(*a.until);
       continue;
     }
-    if (auto retry = d.awaiting_answers(slot, now)) {
+    if (slot.index < skip.size() && skip[slot.index]) {
+      // The shared store refused it and says nothing more yet: ask again shortly.
+      note(now + k_first_answer_retry);
+      continue;
+    }
+    if (auto retry = awaiting_answers(slot, now)) {
       // Busy, not broken: a debug line only, and the reports still count the key as available.
       if (slot.verified)
         spdlog::debug("⏭️ KTO 키 #{} 건너뜀: {} - 응답 확인 중 (동시 호출 {}개까지)", slot.index,
@@ -217,18 +242,32 @@ std::variant<KeyLease, NoKey> KeyPool::acquire(std::string_view operation) {
       note(*retry);
       continue;
     }
-    auto at = d.next_slot(slot, now);
+    auto at = next_slot(slot, now);
     if (!best || at < best_at) best = &slot, best_at = at;
     if (at <= now) break;
   }
-  if (best) return d.lease(*best, operation, now);
+  if (best) return best;
   auto manual = static_cast<std::size_t>(std::count_if(
-      d.keys.begin(), d.keys.end(),
-      [](const KeySlot& s) { return !s.state.is_active && s.state.manual; }));
+      keys.begin(), keys.end(), [](const KeySlot& s) { return !s.state.is_active && s.state.manual; }));
   NoKey none = no_key(earliest, n, manual, awaiting);
   // Waiting for a first answer is a normal moment of a start-up, not worth a warning per worker.
   spdlog::log(awaiting ? spdlog::level::debug : spdlog::level::warn, "{}", none.message);
   return none;
+}
+
+std::variant<KeyLease, NoKey> KeyPool::acquire(std::string_view operation) {
+  auto& d = *m_impl;
+  if (d.shared()) return d.acquire_shared(operation);
+  std::lock_guard lock(d.mutex);
+  auto now = d.clock.now();
+  d.roll_day(now);
+  auto picked = d.pick(operation, now, {});
+  if (auto* slot = std::get_if<KeySlot*>(&picked)) return d.lease(**slot, operation, now);
+  return std::get<NoKey>(std::move(picked));
+}
+
+void KeyPool::release(const KeyLease& lease, std::string_view operation) {
+  m_impl->release(lease, operation);
 }
 
 void KeyPool::report(const KeyLease& lease, std::string_view operation,

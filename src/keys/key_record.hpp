@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "kto/keys/key_state_store.hpp"
 #include "kto/util/clock.hpp"
 #include "kto/util/result.hpp"
 
@@ -21,27 +22,7 @@ inline constexpr int k_state_version = 1;
 inline constexpr std::string_view k_auto_reason_prefix = "연속 오류";
 inline constexpr std::string_view k_failed_recovery_prefix = "복구 실패";
 
-struct KeyRecord {
-  std::string fingerprint;
-  std::string preview;
-  int daily_limit = 0;
-  std::map<std::string, int> usage;  // of the KST day of the pool
-  std::map<std::string, util::TimePoint> rate_limited_until;
-  std::optional<util::TimePoint> error_cooldown_until;
-  int consecutive_errors = 0;
-  int total_errors = 0;
-  int total_calls = 0;
-  bool is_active = true;
-  // Who disabled the key (meaningful only while !is_active). The pool's own deactivations end by
-  // `recover` (or a collection's recovery) after recovery_after; an operator's last until
-  // `keys reactivate`. The file says "deactivated_by": "operator" | "pool".
-  bool manual = false;
-  std::optional<util::TimePoint> deactivated_at;
-  std::optional<std::string> deactivation_reason;
-  std::optional<util::TimePoint> last_used_at;
-  std::optional<util::TimePoint> last_error_at;
-  std::optional<std::string> last_error;
-};
+using KeyRecord = keys::KeyRecord;  // public: kto/keys/key_state_store.hpp
 
 struct StateFile {
   int version = k_state_version;

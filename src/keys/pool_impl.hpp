@@ -5,10 +5,12 @@
 #include <atomic>
 #include <deque>
 #include <mutex>
+#include <variant>
 #include <vector>
 
 #include "key_record.hpp"
 #include "kto/keys/key_pool.hpp"
+#include "kto/keys/key_state_store.hpp"
 
 namespace kto::keys {
 
@@ -58,6 +60,20 @@ struct Availability {
   bool usable() const { return reason == UnavailableReason::none; }
 };
 
+// One key of a health check: its result, and the lease of its probe call.
+struct ProbePlan {
+  ProbeResult result;
+  std::optional<KeyLease> lease;
+  bool held = false;  // a shared store's reservation still to make
+};
+
+// One key recover() tries: its place in the report, its probe's lease, its state before.
+struct RecoveryAttempt {
+  std::size_t position = 0;
+  std::optional<KeyLease> lease;
+  KeyRecord before;
+};
+
 std::string describe_key(const KeySlot& slot);  // "#1 abcdefghij..."
 
 // Calls of the day spent on operation by this key.
@@ -69,12 +85,16 @@ inline int usage_of(const KeyRecord& rec, std::string_view operation) {
 }  // namespace detail
 
 struct KeyPool::Impl {
-  Impl(KeyPolicy p, const util::Clock& c, std::optional<std::filesystem::path> file)
-      : policy(p), clock(c), state_file(std::move(file)) {}
+  Impl(KeyPolicy p, const util::Clock& c, std::unique_ptr<KeyStateStore> s)
+      : policy(p), clock(c), store(std::move(s)) {}
 
   KeyPolicy policy;
   const util::Clock& clock;
-  std::optional<std::filesystem::path> state_file;
+  std::unique_ptr<KeyStateStore> store;  // nullptr: memory only
+  std::vector<KeyIdentity> identities;   // the keys as the store knows them, in slot order
+
+  // The store counts every call (the database): each lease is reserved there first.
+  bool shared() const { return store && store->counts_calls(); }
 
   mutable std::mutex mutex;  // guards everything below up to save_mutex
   std::string day;           // KST date of the usage counters
@@ -106,6 +126,15 @@ struct KeyPool::Impl {
                       util::TimePoint now) const;
   // Counts the call against the key and builds the lease (pacing included).
   KeyLease reserve(detail::KeySlot& slot, std::string_view operation, util::TimePoint now);
+  // The lease of a call already counted (schedule) and held (one more call out, so that the slow
+  // start holds while a shared reservation is under way).
+  KeyLease schedule(detail::KeySlot& slot, util::TimePoint now);
+  void hold(detail::KeySlot& slot, util::TimePoint now);
+  void unhold(detail::KeySlot& slot);
+  // Round robin from the current index: the key to lease, or why there is none. skip: keys the
+  // shared store refused during this acquire.
+  std::variant<detail::KeySlot*, NoKey> pick(std::string_view operation, util::TimePoint now,
+                                             const std::vector<bool>& skip);
   // reserve() for acquire(): moves the round robin on and logs the choice.
   KeyLease lease(detail::KeySlot& slot, std::string_view operation, util::TimePoint now);
   // A key with as many calls out as it may have at once (one until it is verified, then the slow
@@ -145,6 +174,14 @@ struct KeyPool::Impl {
   void fail_recovery(std::size_t index, const std::string& error);
   Result<void> load();
   Result<void> save();    // blocks for save_mutex
+  // The shared store (key_shared.cpp): acquire() reserving each call in the store first, and one
+  // reservation for a key already held (nullopt: refused; the pool then reads the store again).
+  std::variant<KeyLease, NoKey> acquire_shared(std::string_view operation);
+  Result<std::optional<KeyLease>> reserve_shared(std::size_t index, std::string_view operation);
+  void release(const KeyLease& lease, std::string_view operation);
+  void reserve_probes(std::string_view operation, std::vector<detail::ProbePlan>& plan);
+  void lease_recoveries(std::string_view operation, std::vector<detail::RecoveryAttempt>& attempts,
+                        RecoveryReport& report);
   // Coalesces: a save already running picks up our change, and a change of usage counters alone
   // waits for usage_save_interval since the last save. at_once: an operator's action, saved now.
   void save_if_autosave(bool at_once = false);
@@ -152,18 +189,20 @@ struct KeyPool::Impl {
   void log_save_result(const Result<void>& result);
 
  private:
-  // A merged state on its way to the file, and what to remember once the write is done.
+  // A merged state on its way to the store, and what to remember once the write is done.
   struct PendingWrite {
-    std::string text;
-    std::vector<detail::KeyRecord> bases;    // the file's values the merge started from
+    KeySnapshot out;                         // what the store is to hold
+    std::vector<detail::KeyRecord> ours;     // our state the merge started from
     std::vector<detail::KeyRecord> written;  // the merged values
     std::vector<unsigned> resets;
-    std::size_t index = 0;
-    bool urgent = false;  // to keep for the next try when the write fails
+    std::string day;
+    std::size_t index_before = 0;  // current_index when merged
   };
   Result<void> save_holding_save_mutex();
-  PendingWrite merge_with(const detail::StateFile* file);  // takes `mutex`
-  void finish_write(PendingWrite& pending, bool written);  // takes `mutex`
+  void adopt(const KeySnapshot& stored);  // load(): takes `mutex`
+  // Pure: merges our state with the stored one without changing ours (it may run twice).
+  PendingWrite merge_with(const KeySnapshot* stored);  // takes `mutex`
+  void finish_write(PendingWrite* pending, bool written, bool was_urgent);  // takes `mutex`
 };
 
 }  // namespace kto::keys

@@ -48,6 +48,10 @@ std::string setup_logging(const GlobalOptions& global, const config::Settings& s
 // a configuration error (exit 2) naming KTO_API_KEY.
 Result<Context> make_context(const GlobalOptions& global, LogKind kind, bool require_keys);
 
+// The key pool on the store of the settings: the JSON state file (--state-file), or with a
+// PostgreSQL --db the database's key tables shared by every host (no state file then).
+Result<std::unique_ptr<keys::KeyPool>> open_key_pool(const Context& ctx);
+
 // The message for a missing key, shared by every command that needs one.
 std::string missing_key_message();
 // The same, telling a variable that is not set from one that holds no usable key.

@@ -1,8 +1,9 @@
 #pragma once
 // The original system's MultiApiKeyManager: a pool of API keys shared by concurrent workers
 // (thread-safe), with round-robin selection, consecutive-error deactivation, per-operation daily
-// quotas that reset at 00:00 KST, rate-limit and error cooldowns, recovery, and a durable JSON
-// state file shared by every process (flock + atomic replace). The raw key lives only in memory.
+// quotas that reset at 00:00 KST, rate-limit and error cooldowns, recovery, and a durable state
+// shared by every process: a JSON state file (flock + atomic replace) or, with PostgreSQL, the
+// database (key_state_store.hpp). The raw key lives only in memory.
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "kto/keys/key_outcome.hpp"
+#include "kto/keys/key_state_store.hpp"
 #include "kto/util/clock.hpp"
 #include "kto/util/result.hpp"
 
@@ -59,6 +61,7 @@ struct KeyLease {
   util::TimePoint not_before{};
   // The key's pacing regime when this lease was scheduled: a later slowdown re-lays it (repace).
   std::uint64_t pace_epoch = 0;
+  std::string day{};  // the KST date its call was counted on (release gives it back there)
 };
 
 // No key can be used now. earliest: when the first one comes back (nullopt: none will by itself,
@@ -192,6 +195,12 @@ class KeyPool {
   static Result<std::unique_ptr<KeyPool>> open(std::vector<std::string> keys, KeyPolicy policy,
                                                const util::Clock& clock,
                                                std::optional<std::filesystem::path> state_file);
+  // The same on any store (key_state_store.hpp; nullptr keeps the state in memory only). A store
+  // that counts calls (the database) is asked before every lease, so that every process together
+  // stays within a key's daily limit, and is read again when it refuses one.
+  static Result<std::unique_ptr<KeyPool>> open(std::vector<std::string> keys, KeyPolicy policy,
+                                               const util::Clock& clock,
+                                               std::unique_ptr<KeyStateStore> store);
   ~KeyPool();
   KeyPool(const KeyPool&) = delete;
   KeyPool& operator=(const KeyPool&) = delete;
@@ -212,6 +221,9 @@ class KeyPool {
   // handed out, moves lease.not_before behind the key's new pace and returns true (wait until then
   // and ask again); false: send now. Calls already waiting must not keep the old, too fast pace.
   bool repace(KeyLease& lease);
+
+  // Gives back the call of a lease that was never sent (a stop while it waited for its turn).
+  void release(const KeyLease& lease, std::string_view operation);
 
   // Records the outcome of a call made with lease (logs ✅ / ❌ / 🚫 / 🚨 / 🐢 lines) and saves the
   // state. A 23 (per_second_limit) makes the key slower, never unavailable.

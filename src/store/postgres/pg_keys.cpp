@@ -11,12 +11,12 @@ std::string s(std::string_view text) { return std::string(text); }
 constexpr const char* k_reserve = R"sql(
 INSERT INTO key_usage AS u (fingerprint, day, operation, calls)
 SELECT k.fingerprint, $2::date, $3, 1 FROM key_state k
- WHERE k.fingerprint = $1 AND k.is_active AND k.daily_limit > 0
+ WHERE k.fingerprint = $1 AND k.is_active AND COALESCE($5::int, k.daily_limit) > 0
    AND NOT EXISTS (SELECT 1 FROM key_cooldowns c WHERE c.fingerprint = k.fingerprint
                      AND c.operation IN ('', $3) AND c.until > $4::timestamptz)
 ON CONFLICT (fingerprint, day, operation) DO UPDATE SET calls = u.calls + 1
- WHERE u.calls < (SELECT k.daily_limit FROM key_state k WHERE k.fingerprint = u.fingerprint
-                    AND k.is_active)
+ WHERE u.calls < (SELECT COALESCE($5::int, k.daily_limit) FROM key_state k
+                    WHERE k.fingerprint = u.fingerprint AND k.is_active)
    AND NOT EXISTS (SELECT 1 FROM key_cooldowns c WHERE c.fingerprint = u.fingerprint
                      AND c.operation IN ('', u.operation) AND c.until > $4::timestamptz)
 RETURNING u.calls
@@ -37,8 +37,9 @@ Result<void> upsert_key(Connection& conn, const KeyRow& key) {
 
 Result<std::optional<int>> reserve_call(Connection& conn, std::string_view fingerprint,
                                         std::string_view kst_day, std::string_view operation,
-                                        std::string_view now) {
-  auto rows = conn.exec(k_reserve, {s(fingerprint), s(kst_day), s(operation), s(now)},
+                                        std::string_view now, std::optional<int> limit) {
+  Param cap = limit ? Param(std::to_string(*limit)) : std::nullopt;
+  auto rows = conn.exec(k_reserve, {s(fingerprint), s(kst_day), s(operation), s(now), cap},
                         "키 호출 예약 중");
   if (!rows) return rows.error();
   if (rows->size() == 0) return std::optional<int>{};

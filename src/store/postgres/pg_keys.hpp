@@ -25,10 +25,12 @@ Result<void> upsert_key(Connection& conn, const KeyRow& key);
 // INSERT … ON CONFLICT DO UPDATE … WHERE calls < daily_limit RETURNING, which the server
 // serialises on the row, so concurrent reservations never pass the limit together. Returns the
 // calls now counted, or nullopt when the key is inactive, resting (a cooldown of the operation or
-// of the whole key still running at now) or at its limit.
+// of the whole key still running at now) or at its limit: limit when given (the calls this
+// process may spend: KTO_API_DAILY_LIMIT less KTO_KEY_RESERVE), else the key's daily_limit.
 Result<std::optional<int>> reserve_call(Connection& conn, std::string_view fingerprint,
                                         std::string_view kst_day, std::string_view operation,
-                                        std::string_view now);
+                                        std::string_view now,
+                                        std::optional<int> limit = std::nullopt);
 
 // Gives back a reserved call that was not made (never below zero).
 Result<void> release_call(Connection& conn, std::string_view fingerprint, std::string_view kst_day,

@@ -97,6 +97,7 @@ CREATE TABLE key_state (
   total_errors        BIGINT NOT NULL DEFAULT 0,
   total_calls         BIGINT NOT NULL DEFAULT 0,
   is_active           BOOLEAN NOT NULL DEFAULT TRUE,
+  deactivated_by      TEXT CHECK (deactivated_by IN ('operator', 'pool')),
   deactivated_at      TIMESTAMPTZ,
   deactivation_reason TEXT,
   last_used_at        TIMESTAMPTZ,

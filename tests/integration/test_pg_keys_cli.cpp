@@ -1,0 +1,106 @@
+// The key pool's state in PostgreSQL through the real binary (issue 18): working folders that
+// share a database share the keys' counts and states. `status` in one folder shows what a collect
+// in another spent; `keys deactivate` in one stops a running collect in another; no JSON state
+// file is written. Needs KTO_TEST_PG_URL (scripts/pg_test_cluster.sh): unset, the tests skip
+// saying why, and fail instead when KTO_TEST_PG_REQUIRED=1 (CI).
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+
+#include "integration/collect_support.hpp"
+
+namespace {
+
+using namespace kto::test;
+using namespace kto::test::e2e;
+
+std::string env_of(const char* name) {
+  const char* value = std::getenv(name);
+  return value != nullptr ? value : "";
+}
+
+class PgKeysCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    m_base = env_of("KTO_TEST_PG_URL");
+    if (m_base.empty()) {
+      const std::string why = "KTO_TEST_PG_URL이 없어 PostgreSQL 테스트를 건너뜁니다 (KTO_TEST_PG_URL "
+                              "unset: start one with scripts/pg_test_cluster.sh)";
+      if (env_of("KTO_TEST_PG_REQUIRED") == "1") FAIL() << why << " — KTO_TEST_PG_REQUIRED=1";
+      GTEST_SKIP() << why;
+    }
+    static std::atomic<int> counter{0};
+    m_schema = "kto_keys_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
+    ASSERT_EQ(run_sql(m_base, "CREATE SCHEMA " + m_schema), 0);
+    m_made = true;
+  }
+  void TearDown() override {
+    if (m_made) run_sql(m_base, "DROP SCHEMA " + m_schema + " CASCADE");
+  }
+  static int run_sql(const std::string& url, const std::string& sql) {
+    return run_command({"/bin/sh", "-c", "psql -X -q -v ON_ERROR_STOP=1 -d \"$0\" -c \"$1\"", url, sql})
+        .exit_code;
+  }
+  std::string url() const {
+    return m_base + (m_base.find('?') == std::string::npos ? "?" : "&") +
+           "options=-csearch_path%3D" + m_schema;
+  }
+
+  std::string m_base;
+  std::string m_schema;
+  bool m_made = false;
+};
+
+TEST_F(PgKeysCli, StatusInAnotherFolderShowsTheCallsACollectMadeAndNoStateFileIsWritten) {
+  SimServer sim({{"dataset", dataset({{"11", 230}, {"26", 120}})}});
+  auto host_a = collector_for(sim, {k_good_key, k_good_key2});
+  auto host_b = collector_for(sim, {k_good_key, k_good_key2});
+  auto run = collect(host_a, {"collect", "--mode", "regions", "--regions", "1,6", "--page-size",
+                              "50", "--db", url()});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const long long made = run.report["api_calls"].get<long long>();
+  ASSERT_GT(made, 0);
+  EXPECT_FALSE(std::filesystem::exists(host_a.dir() / "data" / "cache" / "api_key_cache.json"));
+
+  auto status = host_b.run_json({"status", "--db", url()});
+  ASSERT_TRUE(status.is_object());
+  long long seen = 0;
+  for (const auto& key : status["keys"]) seen += key["usage_by_operation"].value(k_list_op, 0LL);
+  EXPECT_EQ(seen, made);  // host B's folder never called: these are host A's calls
+  EXPECT_FALSE(std::filesystem::exists(host_b.dir() / "data" / "cache" / "api_key_cache.json"));
+  // The operator's change made in B is what A sees.
+  ASSERT_EQ(host_b.run({"keys", "deactivate", "#1", "--reason", "점검", "--db", url()}).exit_code, 0);
+  auto listed = host_a.run_json({"keys", "list", "--db", url()});
+  ASSERT_TRUE(listed.is_object() || listed.is_array()) << listed;
+  auto again = host_a.run_json({"status", "--db", url()});
+  EXPECT_EQ(again["keys"][1]["is_active"], false);
+  EXPECT_EQ(again["keys"][1]["deactivated_by"], "operator");
+  EXPECT_EQ(again["keys"][1]["deactivation_reason"], "점검");
+}
+
+TEST_F(PgKeysCli, KeysDeactivateInOneFolderStopsACollectInAnother) {
+  SimServer sim({{"dataset", dataset({{"11", 3000}})}, {"latency_ms", {{"min", 150}, {"max", 150}}}});
+  auto collecting = collector_for(sim, {k_good_key});
+  auto operator_host = collector_for(sim, {k_good_key});
+  CommandOptions options;
+  options.cwd = collecting.dir();
+  options.env = collecting.env();
+  Child run({KTO_COLLECTOR_BIN, "collect", "--mode", "regions", "--regions", "1", "--page-size",
+             "10", "--concurrency", "2", "--db", url()},
+            options);
+  ASSERT_TRUE(wait_until([&] { return list_calls(sim.request_log()).size() >= 3; }))
+      << run.drain_stderr();
+  auto off = operator_host.run({"keys", "deactivate", "#0", "--reason", "키 유출", "--db", url()});
+  ASSERT_EQ(off.exit_code, 0) << off.err;
+  const std::size_t at_deactivation = list_calls(sim.request_log()).size();
+  const int code = run.wait();
+  EXPECT_EQ(code, 3) << run.drain_stderr();  // no usable key: checkpointed, resumable
+  // Only the calls already on their way when the key was disabled were made after it.
+  const std::size_t total = list_calls(sim.request_log()).size();
+  EXPECT_LE(total, at_deactivation + 2);
+  EXPECT_LT(total, 300u);  // 300 pages in all: the run did not go on
+}
+
+}  // namespace
