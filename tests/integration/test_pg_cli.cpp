@@ -8,42 +8,15 @@
 
 #include <atomic>
 #include <cstdlib>
-#include <regex>
 
 #include "integration/collect_support.hpp"
+#include "integration/pg_cli_support.hpp"
 
 namespace {
 
+using namespace kto::test::pg;
 using namespace kto::test;
 using namespace kto::test::e2e;
-
-std::string env_of(const char* name) {
-  const char* value = std::getenv(name);
-  return value != nullptr ? value : "";
-}
-
-// Times differ between two runs; everything else of an export must not.
-std::string without_times(const std::string& text) {
-  static const std::regex k_time(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+09:00)");
-  return std::regex_replace(text, k_time, "<time>");
-}
-
-// psql from PATH (run_command does not search it).
-std::string psql_bin() {
-  std::string path = env_of("PATH");
-  for (std::size_t from = 0; from <= path.size();) {
-    const std::size_t to = std::min(path.find(':', from), path.size());
-    const std::filesystem::path candidate = std::filesystem::path(path.substr(from, to - from)) / "psql";
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
-    from = to + 1;
-  }
-  return "psql";
-}
-
-std::string file_text(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 class PgCli : public ::testing::Test {
  protected:
@@ -68,9 +41,6 @@ class PgCli : public ::testing::Test {
   std::string url() const {
     return m_base + (m_base.find('?') == std::string::npos ? "?" : "&") +
            "options=-csearch_path%3D" + m_schema;
-  }
-  static CommandResult psql(const std::string& url, const std::string& sql) {
-    return run_command({psql_bin(), "-X", "-q", "-tA", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql});
   }
   std::string query(const std::string& sql) const {
     auto r = psql(url(), sql);

@@ -10,16 +10,13 @@
 #include <cstdlib>
 
 #include "integration/collect_support.hpp"
+#include "integration/pg_cli_support.hpp"
 
 namespace {
 
+using namespace kto::test::pg;
 using namespace kto::test;
 using namespace kto::test::e2e;
-
-std::string env_of(const char* name) {
-  const char* value = std::getenv(name);
-  return value != nullptr ? value : "";
-}
 
 class PgKeysCli : public ::testing::Test {
  protected:

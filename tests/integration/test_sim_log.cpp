@@ -14,17 +14,17 @@ namespace {
 
 using kto::test::SimServer;
 
-const std::string k_key = "Secret+Key/123==";
+const std::string k_log_key = "Secret+Key/123==";
 
 TEST(SimLog, LogsEveryCallWithAFingerprintAndNeverTheKey) {
-  SimServer sim({{"dataset", {{"restaurants", 20}}}, {"keys", {{k_key, {{"daily_quota", 1}}}}}});
-  sim.call("areaBasedList2", k_key, "numOfRows=5&contentTypeId=39");
-  sim.call("areaBasedList2", k_key, "numOfRows=5");
+  SimServer sim({{"dataset", {{"restaurants", 20}}}, {"keys", {{k_log_key, {{"daily_quota", 1}}}}}});
+  sim.call("areaBasedList2", k_log_key, "numOfRows=5&contentTypeId=39");
+  sim.call("areaBasedList2", k_log_key, "numOfRows=5");
   sim.call("areaCode2", "unknown");
   sim.get("/B551011/KorService2/areaCode2?MobileOS=ETC&MobileApp=t");
   auto lines = sim.request_log();
   ASSERT_EQ(lines.size(), 4u);
-  const std::string fp = kto::util::key_fingerprint(k_key);
+  const std::string fp = kto::util::key_fingerprint(k_log_key);
   EXPECT_EQ(lines[0]["operation"], "areaBasedList2");
   EXPECT_EQ(lines[0]["key_fingerprint"], fp);
   EXPECT_EQ(lines[0]["outcome"], "ok");
@@ -45,11 +45,11 @@ TEST(SimLog, LogsEveryCallWithAFingerprintAndNeverTheKey) {
 }
 
 TEST(SimLog, StatsCountPerKeyAndOperationAndResetToZero) {
-  SimServer sim({{"dataset", {{"restaurants", 20}}}, {"keys", {{k_key, {{"daily_quota", 2}}}}}});
-  for (int i = 0; i < 3; ++i) sim.call("areaBasedList2", k_key);
-  sim.call("areaCode2", k_key);
+  SimServer sim({{"dataset", {{"restaurants", 20}}}, {"keys", {{k_log_key, {{"daily_quota", 2}}}}}});
+  for (int i = 0; i < 3; ++i) sim.call("areaBasedList2", k_log_key);
+  sim.call("areaCode2", k_log_key);
   auto stats = sim.stats();
-  const std::string fp = kto::util::key_fingerprint(k_key);
+  const std::string fp = kto::util::key_fingerprint(k_log_key);
   EXPECT_EQ(stats["calls"], 4);
   EXPECT_EQ(stats["by_operation"]["areaBasedList2"], 3);
   EXPECT_EQ(stats["by_key"][fp]["areaBasedList2"]["calls"], 3);
@@ -64,7 +64,7 @@ TEST(SimLog, StatsCountPerKeyAndOperationAndResetToZero) {
   EXPECT_EQ(after["calls"], 0);
   EXPECT_TRUE(after["by_key"].empty());
   // Resetting the counters leaves the quota as it was.
-  EXPECT_NE(sim.call("areaBasedList2", k_key).body.find("<returnReasonCode>22"), std::string::npos);
+  EXPECT_NE(sim.call("areaBasedList2", k_log_key).body.find("<returnReasonCode>22"), std::string::npos);
 }
 
 TEST(SimCommandLine, BadFlagOrScenarioExitsTwoWithOneLine) {

@@ -1,6 +1,6 @@
-// The store behind --db (issue 15, point 3): a postgresql:// URL picks a store this build does not
-// have yet, so it is one Korean usage line (exit 2) before anything is called or created, and the
-// URL, which may hold a password, is not repeated.
+// The store behind --db (issue 15, point 3; PostgreSQL since issue 18): a postgresql:// URL of a
+// server that cannot be reached is one Korean line (exit 1) before anything is called or created
+// locally, and the URL's password is never shown.
 #include "hangul.hpp"
 #include "integration/reliability_support.hpp"
 #include "kto/util/files.hpp"
@@ -10,14 +10,15 @@ namespace {
 using namespace kto::test;
 using namespace kto::test::reliability;
 
-const std::string k_url = "postgresql://kto:SECRETPASSWORD@db.example:5432/kto";
+// Port 1 of the loopback: nothing listens there, and no name to resolve.
+const std::string k_url = "postgresql://kto:SECRETPASSWORD@127.0.0.1:1/kto";
 
 void expect_refused_url(const SimServer& sim, CliRunner& cli, const CommandResult& r) {
-  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   auto lines = nonempty_lines(r.err);
   ASSERT_EQ(lines.size(), 1u) << r.err;
   EXPECT_TRUE(has_hangul(lines[0])) << lines[0];
-  EXPECT_TRUE(contains(lines[0], "--db")) << lines[0];
+  EXPECT_TRUE(contains(lines[0], "kto:***@127.0.0.1:1/kto")) << lines[0];
   EXPECT_TRUE(contains(lines[0], "PostgreSQL")) << lines[0];
   EXPECT_FALSE(contains(r.err + r.out, "SECRETPASSWORD")) << r.err;
   EXPECT_TRUE(sim.request_log().empty()) << "a call was made";
@@ -26,7 +27,7 @@ void expect_refused_url(const SimServer& sim, CliRunner& cli, const CommandResul
   EXPECT_FALSE(std::filesystem::exists(db_path(cli)));
 }
 
-TEST(UserStore, APostgresqlUrlForCollectIsOneKoreanUsageLineBeforeAnyCall) {
+TEST(UserStore, AnUnreachablePostgresqlServerForCollectIsOneMaskedKoreanLineBeforeAnyCall) {
   SimServer sim({{"dataset", dataset({{"11", 20}})}});
   auto cli = collector_for(sim, {k_good_key});
   expect_refused_url(sim, cli, cli.run({"--db", k_url, "--mode", "regions", "--regions", "1"}));
@@ -34,10 +35,10 @@ TEST(UserStore, APostgresqlUrlForCollectIsOneKoreanUsageLineBeforeAnyCall) {
                                         "--regions", "1", "--json"}));
 }
 
-TEST(UserStore, APostgresqlUrlForExportIsOneKoreanUsageLine) {
+TEST(UserStore, AnUnreachablePostgresqlServerForExportIsOneMaskedKoreanLine) {
   SimServer sim({{"dataset", dataset({{"11", 20}})}});
   auto cli = collector_for(sim, {k_good_key});
-  expect_refused_url(sim, cli, cli.run({"export", "--db", "postgres://kto:SECRETPASSWORD@h/kto"}));
+  expect_refused_url(sim, cli, cli.run({"export", "--db", k_url}));
 }
 
 // The lock now comes from the store: a run next to a held lock still ends 5 with nothing stored

@@ -21,6 +21,10 @@
 
 namespace kto::store::testing {
 
+// Two listing days the store tests write rows on.
+inline constexpr const char* k_day1 = "2026-11-25T02:00:00+09:00";
+inline constexpr const char* k_day2 = "2026-11-26T02:00:00+09:00";
+
 namespace fs = std::filesystem;
 
 inline nlohmann::json fixture_items(const std::string& name) {

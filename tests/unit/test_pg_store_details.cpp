@@ -12,7 +12,6 @@ using namespace kto::store::testing;
 
 namespace {
 
-const std::string k_mod = "20261101000000";
 
 class PgStoreDetails : public StoreTest {
  protected:

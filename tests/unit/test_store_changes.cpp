@@ -12,8 +12,6 @@ using StoreChanges = StoreTest;
 
 namespace {
 
-constexpr const char* k_day1 = "2026-11-25T02:00:00+09:00";
-constexpr const char* k_day2 = "2026-11-26T02:00:00+09:00";
 
 nlohmann::json numbered_items(int count, const std::string& title = "식당") {
   const auto sample = fixture_items("areaBasedList2.json")[0];

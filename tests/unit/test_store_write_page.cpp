@@ -12,8 +12,6 @@ using StoreWritePage = StoreTest;
 using SqliteWritePage = SqliteStoreTest;
 
 namespace {
-constexpr const char* k_day1 = "2026-11-25T02:00:00+09:00";
-constexpr const char* k_day2 = "2026-11-26T02:00:00+09:00";
 }  // namespace
 
 TEST_P(StoreWritePage, InsertsItemsThenUpdatesThemWithoutDuplicates) {

@@ -1,0 +1,68 @@
+#pragma once
+// What the PostgreSQL tests through the real binary share: the server's settings from the
+// environment, psql, and an export with its times blanked (times differ between two runs).
+#include <unistd.h>
+
+#include <cctype>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include "integration/process.hpp"
+
+namespace kto::test::pg {
+
+inline std::string env_of(const char* name) {
+  const char* value = std::getenv(name);
+  return value != nullptr ? value : "";
+}
+
+// Every "YYYY-MM-DDTHH:MM:SS+09:00" becomes "<time>".
+inline std::string without_times(const std::string& text) {
+  static constexpr std::string_view k_shape = "dddd-dd-ddTdd:dd:dd+09:00";
+  auto matches = [&text](std::size_t at) {
+    if (at + k_shape.size() > text.size()) return false;
+    for (std::size_t i = 0; i < k_shape.size(); ++i) {
+      const char c = text[at + i];
+      if (k_shape[i] == 'd' ? !std::isdigit(static_cast<unsigned char>(c)) : c != k_shape[i])
+        return false;
+    }
+    return true;
+  };
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t at = 0; at < text.size();) {
+    if (matches(at)) {
+      out += "<time>";
+      at += k_shape.size();
+    } else {
+      out += text[at++];
+    }
+  }
+  return out;
+}
+
+// psql from PATH (run_command does not search it).
+inline std::string psql_bin() {
+  std::string path = env_of("PATH");
+  for (std::size_t from = 0; from <= path.size();) {
+    const std::size_t to = std::min(path.find(':', from), path.size());
+    const auto candidate = std::filesystem::path(path.substr(from, to - from)) / "psql";
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
+    from = to + 1;
+  }
+  return "psql";
+}
+
+inline CommandResult psql(const std::string& url, const std::string& sql) {
+  return run_command({psql_bin(), "-X", "-q", "-tA", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql});
+}
+
+inline std::string file_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+}  // namespace kto::test::pg
