@@ -142,3 +142,36 @@ TEST_F(PgDetails, AProcessKilledMidRunLeavesItsItemsToTheOther) {
   // Only what was in flight when the victim died is fetched twice.
   EXPECT_LE(detail_repeated(sim.stats(), "detailCommon2"), 12);
 }
+
+// The check of the shared quota and the shared work together: two hosts (separate working
+// folders, no state file between them) with the same two keys of limit 50 make exactly 100 calls
+// of each operation between them, each item once, both doing work; the rest stays pending.
+TEST_F(PgDetails, TwoProcessesSharingTwoKeysOfFiftyMakeExactlyOneHundredCallsPerOperation) {
+  SimServer sim({{"dataset", detail_dataset(180, 0)}, {"latency_ms", {{"min", 5}, {"max", 15}}}});
+  auto first = collector_for(sim, {k_good_key, k_good_key2});
+  auto second = collector_for(sim, {k_good_key, k_good_key2});
+  first.env()["KTO_API_DAILY_LIMIT"] = "50";
+  second.env()["KTO_API_DAILY_LIMIT"] = "50";
+  ASSERT_EQ(collect(first, {"collect", "--mode", "regions", "--regions", "1", "--db", url()}).exit_code, 0);
+  auto a = start_details(first, "5m");
+  auto b = start_details(second, "5m");
+  EXPECT_EQ(a->wait(), 0) << a->drain_stderr();
+  EXPECT_EQ(b->wait(), 0) << b->drain_stderr();
+  const auto ra = report_of(*a);
+  const auto rb = report_of(*b);
+  auto stats = sim.stats();
+  for (const std::string op : {"detailCommon2", "detailIntro2"}) {
+    EXPECT_EQ(op_calls(stats, op), 100) << op;
+    EXPECT_EQ(detail_distinct(stats, op), 100) << op;
+    EXPECT_EQ(detail_repeated(stats, op), 0) << op;
+  }
+  for (const auto* report : {&ra, &rb}) {
+    EXPECT_GT((*report)["details"]["common"]["fetched"].get<long long>(), 0) << report->dump();
+    EXPECT_GT((*report)["details"]["intro"]["fetched"].get<long long>(), 0) << report->dump();
+  }
+  EXPECT_EQ(ra["details"]["common"]["fetched"].get<long long>() +
+                rb["details"]["common"]["fetched"].get<long long>(),
+            100);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM restaurant_details WHERE common_fetched_at IS NOT NULL"), 100);
+  EXPECT_EQ(count("SELECT SUM(calls) FROM key_usage WHERE operation = 'detailCommon2'"), 100);
+}
