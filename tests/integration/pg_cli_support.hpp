@@ -1,8 +1,10 @@
 #pragma once
 // What the PostgreSQL tests through the real binary share: the server's settings from the
 // environment, psql, and an export with its times blanked (times differ between two runs).
+#include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
@@ -64,5 +66,36 @@ inline std::string file_text(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
+
+// Each test gets a schema of its own on the test server (KTO_TEST_PG_URL), dropped after it.
+// Without a server the test skips saying why, or fails under KTO_TEST_PG_REQUIRED=1 (CI).
+class PgSchemaTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    m_base = env_of("KTO_TEST_PG_URL");
+    if (m_base.empty()) {
+      const std::string why = "KTO_TEST_PG_URL이 없어 PostgreSQL 테스트를 건너뜁니다 (KTO_TEST_PG_URL "
+                              "unset: start one with scripts/pg_test_cluster.sh)";
+      if (env_of("KTO_TEST_PG_REQUIRED") == "1") FAIL() << why << " — KTO_TEST_PG_REQUIRED=1";
+      GTEST_SKIP() << why;
+    }
+    static std::atomic<int> counter{0};
+    m_schema = "kto_it_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
+    ASSERT_EQ(psql(m_base, "CREATE SCHEMA " + m_schema).exit_code, 0);
+    m_made = true;
+  }
+  void TearDown() override {
+    if (m_made) psql(m_base, "DROP SCHEMA " + m_schema + " CASCADE");
+  }
+  // The URL of this test's schema.
+  std::string url() const {
+    return m_base + (m_base.find('?') == std::string::npos ? "?" : "&") +
+           "options=-csearch_path%3D" + m_schema;
+  }
+
+  std::string m_base;
+  std::string m_schema;
+  bool m_made = false;
+};
 
 }  // namespace kto::test::pg

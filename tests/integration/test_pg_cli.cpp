@@ -18,30 +18,8 @@ using namespace kto::test::pg;
 using namespace kto::test;
 using namespace kto::test::e2e;
 
-class PgCli : public ::testing::Test {
+class PgCli : public PgSchemaTest {
  protected:
-  void SetUp() override {
-    m_base = env_of("KTO_TEST_PG_URL");
-    if (m_base.empty()) {
-      const std::string why = "KTO_TEST_PG_URL이 없어 PostgreSQL 테스트를 건너뜁니다 (KTO_TEST_PG_URL "
-                              "unset: start one with scripts/pg_test_cluster.sh)";
-      if (env_of("KTO_TEST_PG_REQUIRED") == "1") FAIL() << why << " — KTO_TEST_PG_REQUIRED=1";
-      GTEST_SKIP() << why;
-    }
-    static std::atomic<int> counter{0};
-    m_schema = "kto_cli_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
-    ASSERT_EQ(psql(m_base, "CREATE SCHEMA " + m_schema).exit_code, 0);
-    m_made = true;
-  }
-  void TearDown() override {
-    if (m_made) psql(m_base, "DROP SCHEMA " + m_schema + " CASCADE");
-  }
-
-  // The URL of this test's schema.
-  std::string url() const {
-    return m_base + (m_base.find('?') == std::string::npos ? "?" : "&") +
-           "options=-csearch_path%3D" + m_schema;
-  }
   std::string query(const std::string& sql) const {
     auto r = psql(url(), sql);
     EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -54,9 +32,6 @@ class PgCli : public ::testing::Test {
     return text.empty() ? 0 : std::stoll(text);
   }
 
-  std::string m_base;
-  std::string m_schema;
-  bool m_made = false;
 };
 
 TEST_F(PgCli, AFullListingStoresTheSameRowsAsSqliteAndExportsTheSameFile) {

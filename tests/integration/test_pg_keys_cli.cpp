@@ -6,7 +6,6 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cstdlib>
 
 #include "integration/collect_support.hpp"
@@ -18,37 +17,7 @@ using namespace kto::test::pg;
 using namespace kto::test;
 using namespace kto::test::e2e;
 
-class PgKeysCli : public ::testing::Test {
- protected:
-  void SetUp() override {
-    m_base = env_of("KTO_TEST_PG_URL");
-    if (m_base.empty()) {
-      const std::string why = "KTO_TEST_PG_URL이 없어 PostgreSQL 테스트를 건너뜁니다 (KTO_TEST_PG_URL "
-                              "unset: start one with scripts/pg_test_cluster.sh)";
-      if (env_of("KTO_TEST_PG_REQUIRED") == "1") FAIL() << why << " — KTO_TEST_PG_REQUIRED=1";
-      GTEST_SKIP() << why;
-    }
-    static std::atomic<int> counter{0};
-    m_schema = "kto_keys_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
-    ASSERT_EQ(run_sql(m_base, "CREATE SCHEMA " + m_schema), 0);
-    m_made = true;
-  }
-  void TearDown() override {
-    if (m_made) run_sql(m_base, "DROP SCHEMA " + m_schema + " CASCADE");
-  }
-  static int run_sql(const std::string& url, const std::string& sql) {
-    return run_command({"/bin/sh", "-c", "psql -X -q -v ON_ERROR_STOP=1 -d \"$0\" -c \"$1\"", url, sql})
-        .exit_code;
-  }
-  std::string url() const {
-    return m_base + (m_base.find('?') == std::string::npos ? "?" : "&") +
-           "options=-csearch_path%3D" + m_schema;
-  }
-
-  std::string m_base;
-  std::string m_schema;
-  bool m_made = false;
-};
+class PgKeysCli : public PgSchemaTest {};
 
 TEST_F(PgKeysCli, StatusInAnotherFolderShowsTheCallsACollectMadeAndNoStateFileIsWritten) {
   SimServer sim({{"dataset", dataset({{"11", 230}, {"26", 120}})}});
