@@ -85,6 +85,9 @@ class PgStoreSchemas {
   }
   ~PgStoreSchemas() {
     if (m_admin == nullptr) return;
+    // At exit spdlog's registry may already be gone: the server must send no NOTICE ("drop
+    // cascades to …") for the connection to log.
+    (void)m_admin->exec("SET client_min_messages = warning");
     for (const std::string& schema : m_made) (void)m_admin->exec("DROP SCHEMA " + schema + " CASCADE");
   }
   // The URL of where's store, its schema made when missing.
