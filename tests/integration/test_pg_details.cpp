@@ -17,12 +17,29 @@ using namespace kto::test::pg;
 using namespace kto::test;
 using namespace kto::test::details;
 
+nlohmann::json report_of(Child& child) {
+  const std::string out = child.drain_stdout();
+  auto doc = nlohmann::json::parse(out, nullptr, false);
+  EXPECT_FALSE(doc.is_discarded()) << out << child.drain_stderr();
+  return doc;
+}
+
 class PgDetails : public PgSchemaTest {
  protected:
   long long count(const std::string& sql) {
     auto r = psql(url(), sql);
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return r.exit_code == 0 && !r.out.empty() ? std::stoll(r.out) : -1;
+  }
+  // Two `collector details` processes (two hosts: separate folders) at once on this database;
+  // both must end 0. Their --json reports.
+  std::pair<nlohmann::json, nlohmann::json> details_side_by_side(CliRunner& first,
+                                                                 CliRunner& second) {
+    auto a = start_details(first, "5m");
+    auto b = start_details(second, "5m");
+    EXPECT_EQ(a->wait(), 0) << a->drain_stderr();
+    EXPECT_EQ(b->wait(), 0) << b->drain_stderr();
+    return {report_of(*a), report_of(*b)};
   }
   // A `collector details --json` process of cli on this test's database.
   std::unique_ptr<Child> start_details(CliRunner& cli, const std::string& lease) {
@@ -34,15 +51,7 @@ class PgDetails : public PgSchemaTest {
                                                             "common,intro", "--json", "--db", url()},
                                    options);
   }
-
 };
-
-nlohmann::json report_of(Child& child) {
-  const std::string out = child.drain_stdout();
-  auto doc = nlohmann::json::parse(out, nullptr, false);
-  EXPECT_FALSE(doc.is_discarded()) << out << child.drain_stderr();
-  return doc;
-}
 
 }  // namespace
 
@@ -76,12 +85,7 @@ TEST_F(PgDetails, TwoProcessesOnOneDatabaseFetchEachItemOnceAndBothWork) {
   auto first = collector_for(sim, {k_good_key});
   auto second = collector_for(sim, {k_good_key2});
   ASSERT_EQ(collect(first, {"collect", "--mode", "regions", "--regions", "1", "--db", url()}).exit_code, 0);
-  auto a = start_details(first, "5m");
-  auto b = start_details(second, "5m");
-  EXPECT_EQ(a->wait(), 0) << a->drain_stderr();
-  EXPECT_EQ(b->wait(), 0) << b->drain_stderr();
-  const auto ra = report_of(*a);
-  const auto rb = report_of(*b);
+  const auto [ra, rb] = details_side_by_side(first, second);
   auto stats = sim.stats();
   for (const std::string op : {"detailCommon2", "detailIntro2"}) {
     EXPECT_EQ(detail_distinct(stats, op), 120) << op;
@@ -130,12 +134,7 @@ TEST_F(PgDetails, TwoProcessesSharingTwoKeysOfFiftyMakeExactlyOneHundredCallsPer
   first.env()["KTO_API_DAILY_LIMIT"] = "50";
   second.env()["KTO_API_DAILY_LIMIT"] = "50";
   ASSERT_EQ(collect(first, {"collect", "--mode", "regions", "--regions", "1", "--db", url()}).exit_code, 0);
-  auto a = start_details(first, "5m");
-  auto b = start_details(second, "5m");
-  EXPECT_EQ(a->wait(), 0) << a->drain_stderr();
-  EXPECT_EQ(b->wait(), 0) << b->drain_stderr();
-  const auto ra = report_of(*a);
-  const auto rb = report_of(*b);
+  const auto [ra, rb] = details_side_by_side(first, second);
   auto stats = sim.stats();
   for (const std::string op : {"detailCommon2", "detailIntro2"}) {
     EXPECT_EQ(op_calls(stats, op), 100) << op;
