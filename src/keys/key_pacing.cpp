@@ -58,42 +58,85 @@ void KeyPool::Impl::note_sent(KeySlot& slot, util::TimePoint at) {
     slot.sent.pop_front();
 }
 
+namespace {
+
+// Whether a call to be sent at `t` counts in the second of a refused call sent at `refused`, seen
+// refused at `seen`. Calls leased a moment apart may reach the gateway in either order (one leased
+// 2 ms after the refused one was seen accepted before it), so those within k_reorder after it count
+// too: left out, the estimate halves and the key crawls at half its limit for minutes.
+bool counts_with(util::TimePoint t, util::TimePoint refused, util::TimePoint seen) {
+  return t <= seen && (t <= refused ? refused - t < k_window : t - refused <= k_reorder);
+}
+
+// The interval of a key whose gateway accepted `others` calls in one second, less the margin.
+Micros interval_for(long long others) {
+  return Micros(Micros(k_window).count() * k_margin_percent / 100 / std::max<long long>(1, others));
+}
+
+}  // namespace
+
 void KeyPool::Impl::pace_refused(KeySlot& slot, util::TimePoint sent, util::TimePoint now) {
   slot.allowance = 0;  // the slow start is over: the interval says how fast from now on
   // The gateway did not count the refused call: neither does the estimate below.
   if (auto it = std::find(slot.sent.begin(), slot.sent.end(), sent); it != slot.sent.end())
     slot.sent.erase(it);
   if (slot.settled_after && sent <= *slot.settled_after) {
-    // Scheduled before the last slowdown: it tells nothing that slowdown did not already know.
-    spdlog::debug("⏳ KTO 키 #{} {}: 초당 호출 한도(23) — 늦추기 전에 잡힌 호출", slot.index,
-                  slot.state.preview);
+    pace_reestimate(slot, sent, now);
     return;
   }
   Micros slower = std::max(Micros(pace_of(slot)) * 5 / 4, Micros(k_min_step));
   if (!slot.paced) {
     // The first 23 of a regime: the calls this key sent in the second before the refused one
     // (the refused taken out) bound the gateway's limit, so start from that rate, not from 20 ms.
-    // Calls leased a moment apart may reach the gateway in either order (one leased 2 ms after the
-    // refused one was seen accepted before it), so those within k_reorder after it count too: left
-    // out, the estimate halves and the key crawls at half its limit for minutes.
-    auto others = std::count_if(slot.sent.begin(), slot.sent.end(), [sent, now](util::TimePoint t) {
-      return t <= now && (t <= sent ? sent - t < k_window : t - sent <= k_reorder);
+    auto others = std::count_if(slot.sent.begin(), slot.sent.end(), [&](util::TimePoint t) {
+      return counts_with(t, sent, now);
     });
-    slower = std::max(slower, Micros(Micros(k_window).count() * k_margin_percent / 100 /
-                                     std::max<long long>(1, others)));
+    slot.estimate = KeySlot::Estimate{sent, now, others};
+    slower = std::max(slower, interval_for(others));
   }
   slot.interval = std::min(slower, Micros(k_max_interval));
   slot.settled_after = std::max(slot.last_scheduled.value_or(sent), sent + k_window);
-  // Re-lay the schedule from the last call already gone (the refused one did not count): the calls
-  // still waiting take the next slots at the new pace (repace), in place of the ones they held,
-  // instead of queueing behind them and leaving those slots empty.
-  // Nor may it go before the gateway's second has room: after a burst, not until a second (and the
-  // margin) after the oldest call the gateway still counts.
-  util::TimePoint gone = sent;
+  relay_schedule(slot, sent, now);
+  // Every worker's refused call comes back: one line per key and change of regime.
+  auto level = slot.paced ? spdlog::level::debug : spdlog::level::info;
+  slot.paced = true;
+  spdlog::log(level, "🐢 KTO 키 #{} {}: 초당 호출 한도(23) — 호출 간격을 {}ms로 늘립니다",
+              slot.index, slot.state.preview, pace_of(slot).count());
+}
+
+// A 23 of a call scheduled before the last slowdown tells nothing that slowdown did not already
+// know, unless the regime's estimate counted that call as accepted: two workers' calls sent
+// together before the first 23 came back are often refused both, and counting the second made the
+// key run a third over its limit (4 of 17 calls refused where 1 suffices).
+void KeyPool::Impl::pace_reestimate(KeySlot& slot, util::TimePoint sent, util::TimePoint now) {
+  auto& e = slot.estimate;
+  if (!e || !counts_with(sent, e->refused, e->seen) || e->others <= 1) {
+    spdlog::debug("⏳ KTO 키 #{} {}: 초당 호출 한도(23) — 늦추기 전에 잡힌 호출", slot.index,
+                  slot.state.preview);
+    return;
+  }
+  --e->others;
+  Micros slower = std::min(interval_for(e->others), Micros(k_max_interval));
+  if (slower <= slot.interval) return;
+  slot.interval = slower;
+  relay_schedule(slot, e->refused, now);
+  slot.settled_after = std::max(*slot.settled_after, *slot.last_scheduled);
+  spdlog::debug("🐢 KTO 키 #{} {}: 초당 호출 한도(23) — 함께 거절된 호출이 있어 간격을 {}ms로 "
+                "늘립니다",
+                slot.index, slot.state.preview, pace_of(slot).count());
+}
+
+// Re-lays the schedule from the last call already gone (the refused one did not count): the calls
+// still waiting take the next slots at the new pace (repace), in place of the ones they held,
+// instead of queueing behind them and leaving those slots empty. Nor may it go before the
+// gateway's second has room: after a burst, not until a second (and the margin) after the oldest
+// call the gateway still counts.
+void KeyPool::Impl::relay_schedule(KeySlot& slot, util::TimePoint refused, util::TimePoint now) {
+  util::TimePoint gone = refused;
   std::optional<util::TimePoint> oldest_counted;
   for (util::TimePoint t : slot.sent) {
     if (t <= now && t > gone) gone = t;
-    if (t <= sent && sent - t < k_window && (!oldest_counted || t < *oldest_counted))
+    if (t <= refused && refused - t < k_window && (!oldest_counted || t < *oldest_counted))
       oldest_counted = t;
   }
   if (oldest_counted) {
@@ -103,11 +146,6 @@ void KeyPool::Impl::pace_refused(KeySlot& slot, util::TimePoint sent, util::Time
   slot.last_scheduled = gone;
   ++slot.pace_epoch;
   slot.logged_interval = slot.interval;
-  // Every worker's refused call comes back: one line per key and change of regime.
-  auto level = slot.paced ? spdlog::level::debug : spdlog::level::info;
-  slot.paced = true;
-  spdlog::log(level, "🐢 KTO 키 #{} {}: 초당 호출 한도(23) — 호출 간격을 {}ms로 늘립니다",
-              slot.index, slot.state.preview, pace_of(slot).count());
 }
 
 void KeyPool::Impl::pace_succeeded(KeySlot& slot) {
@@ -117,6 +155,7 @@ void KeyPool::Impl::pace_succeeded(KeySlot& slot) {
   if (slot.interval < Micros(k_min_step) || slot.interval <= Micros(policy.min_interval)) {
     slot.interval = Micros::zero();
     slot.paced = false;
+    slot.estimate.reset();
     spdlog::debug("🐇 KTO 키 #{} {}: 초당 호출 한도에 여유가 있어 호출 간격 조절을 멈춥니다",
                   slot.index, slot.state.preview);
   } else if (slot.interval * 10 <= slot.logged_interval * 9) {

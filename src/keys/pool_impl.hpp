@@ -36,6 +36,14 @@ struct KeySlot {
   // 23s of calls sent up to here follow from the calls before the last slowdown (the gateway's
   // second still holds them): they do not slow the key again.
   std::optional<util::TimePoint> settled_after;
+  // The first 23 of a regime estimated the limit from the calls around it (`estimate`): one of
+  // those refused too, reported later, was not accepted after all and lowers the estimate.
+  struct Estimate {
+    util::TimePoint refused;  // when the refused call that started the regime was to be sent
+    util::TimePoint seen;     // when its 23 came back: only calls leased by then were counted
+    long long others = 0;     // the calls counted as accepted in its second
+  };
+  std::optional<Estimate> estimate;
   std::deque<util::TimePoint> sent;  // in the order handed out, at most k_max_sent
   bool paced = false;                 // slowed by a 23 and not yet back to the configured pace
   std::chrono::microseconds logged_interval{0};  // last logged, so speed-ups are logged rarely
@@ -146,6 +154,8 @@ struct KeyPool::Impl {
   util::TimePoint next_slot(const detail::KeySlot& slot, util::TimePoint now) const;
   void note_sent(detail::KeySlot& slot, util::TimePoint at);
   void pace_refused(detail::KeySlot& slot, util::TimePoint sent, util::TimePoint now);
+  void pace_reestimate(detail::KeySlot& slot, util::TimePoint sent, util::TimePoint now);
+  void relay_schedule(detail::KeySlot& slot, util::TimePoint refused, util::TimePoint now);
   void pace_succeeded(detail::KeySlot& slot);
   void log_skip(detail::KeySlot& slot, const detail::Availability& a);
   // sent: when the call was to leave (its lease's not_before).

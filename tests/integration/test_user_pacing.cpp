@@ -66,8 +66,12 @@ TEST(UserPacing, TwoCallsASecondWithOneKeyCollectsTheCountryWithFewRefusals) {
 
   auto run = collect(cli, {"--mode", "all"});
   expect_every_row(sim, cli, run);
+  // Only the calls out when the first 23 came back are refused (the slow start has at most three
+  // out by then: the key's limit is not known before); then the key keeps under its limit. The
+  // share over many calls (under a tenth) is scripts/bench_e2e_details.sh's figure: fourteen calls
+  // are too few for a share.
   Refusals r = refusals_of(sim, k_good_key);
-  EXPECT_LT(r.refused * 10, r.calls) << r.refused << " of " << r.calls << " calls refused (23)";
+  EXPECT_LE(r.refused, 3) << r.refused << " of " << r.calls << " calls refused (23)";
   // One line when the key slows down, not one per worker or per refused call; no "no key" line.
   long long slowdowns = 0;
   for (const auto& line : log_lines(cli))
@@ -88,7 +92,7 @@ TEST(UserPacing, TwoCallsASecondAndThirtyPercentFaultsStillCollectEverything) {
   EXPECT_GT(sim.stats()["by_outcome"].size(), 2u) << "the scenario injected no fault";
   expect_every_row(sim, cli, run);
   Refusals r = refusals_of(sim, k_good_key);
-  EXPECT_LT(r.refused * 10, r.calls) << r.refused << " of " << r.calls << " calls refused (23)";
+  EXPECT_LE(r.refused, 3) << r.refused << " of " << r.calls << " calls refused (23)";
   EXPECT_EQ(count_of(run.err, k_no_key), 0) << run.err;
   EXPECT_EQ(no_key_lines(cli), 0);
 }

@@ -157,11 +157,32 @@ TEST_F(KeyPacing, CallsInFlightWhenTheKeySlowedDoNotSlowItAgain) {
   for (std::size_t i = 1; i < 6; ++i) pool->report(burst[i], k_list_operation, per_second());
   KeyLease next = take(*pool);
   // The next call waits until the burst's second is over (and a tenth more, for jitter), then the
-  // key runs at the rate the burst showed (5 other calls in its second, less a tenth): one
-  // slowdown, not five one after the other.
+  // key runs at the rate the burst showed (one call of six accepted in its second, less a tenth):
+  // one slowdown, not five one after the other.
   EXPECT_EQ(next.not_before - clock.now(), 1100ms);
   KeyLease after = take(*pool);
-  EXPECT_EQ(after.not_before - next.not_before, 220ms);
+  EXPECT_EQ(after.not_before - next.not_before, 1100ms);
+  EXPECT_EQ(slowdown_lines(), 1);
+}
+
+TEST_F(KeyPacing, ACallCountedAsAcceptedButRefusedTooLowersTheRate) {
+  auto pool = open_pool(1, unlimited());
+  pool->report(take(*pool), k_list_operation, ok());
+  clock.advance(50ms);
+  // The slow start's two calls, and a third when the first of them is answered; the gateway (2 a
+  // second) refuses both later ones, and their 23s come back one after the other.
+  KeyLease second = take(*pool);
+  KeyLease refused = take(*pool);
+  clock.advance(10ms);
+  pool->report(second, k_list_operation, ok());
+  KeyLease also_refused = take(*pool);
+  clock.advance(10ms);
+  pool->report(refused, k_list_operation, per_second());  // counts 3 calls: 367 ms
+  pool->report(also_refused, k_list_operation, per_second());
+  // Two calls accepted in that second, not three: 2 a second less a tenth.
+  KeyLease next = take(*pool);
+  KeyLease after = take(*pool);
+  EXPECT_EQ(after.not_before - next.not_before, 550ms);
   EXPECT_EQ(slowdown_lines(), 1);
 }
 
