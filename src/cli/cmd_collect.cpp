@@ -1,6 +1,5 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -242,24 +241,20 @@ int run_collect(const GlobalOptions& global, CollectArgs args) {
 
   auto ctx = make_context(global, LogKind::collector, true);
   if (!ctx) return fail(ctx.error());
-  // Declared before the store: the lock is let go only once the store is closed.
-  std::unique_ptr<store::RunLock> lock;
-  auto db = store::open_store(ctx->settings.db_path.string());
-  if (!db) return fail(db.error());
-  auto locked = (*db)->lock_run(args.wait, "pid " + std::to_string(::getpid()) + ", " +
-                                               util::format_human_kst(ctx->clock->now()) + " KST 시작");
-  if (!locked) return fail(locked.error());
-  lock = std::move(*locked);
-  auto resumed = run_to_resume(args, *options, **db);
+  auto opened = store::open_store_for_run(ctx->settings.db_path.string(), store::RunKind::listing,
+                                         args.wait, run_holder(*ctx->clock));
+  if (!opened) return fail(opened.error());
+  auto& db = opened->store;
+  auto resumed = run_to_resume(args, *options, *db);
   if (!resumed) return fail(resumed.error());
-  if (auto ok = resolve_since(*options, **db); !ok) return fail(ok.error());
+  if (auto ok = resolve_since(*options, *db); !ok) return fail(ok.error());
 
   std::string operation{options->since ? api::k_sync_operation : api::k_list_operation};
   bool terminal = util::stdin_is_tty() && util::stderr_is_tty() && !global.json;
   precheck_keys(*ctx, operation, terminal);
 
   install_stop_handlers();
-  collect::Collector collector(*ctx->client, **db, *ctx->pool, *ctx->clock);
+  collect::Collector collector(*ctx->client, *db, *ctx->pool, *ctx->clock);
   bool progress = util::stdout_is_tty() && util::stderr_is_tty() && !global.json && !global.quiet;
   if (progress) collector.on_progress(show_progress);
   log_start(*options, *resumed);
@@ -273,7 +268,10 @@ int run_collect(const GlobalOptions& global, CollectArgs args) {
                    report.status == store::RunStatus::partial)) {
     (*details)->area_codes = collect::area_codes_for(report.options);
     (*details)->run_id = report.run_id;
-    detail_report = run_detail_work(*ctx, **db, **details);
+    // Hosts sharing the store divide the detail work by claims: the listing's lock is let go, so
+    // that their `collector details` and the next listing are not held up by this run's details.
+    if (db->shares_detail_work()) opened->lock.reset();
+    detail_report = run_detail_work(*ctx, *db, **details);
   }
   const ExitCode exit_code =
       detail_report ? combined_exit(report.exit_code, detail_report->exit_code) : report.exit_code;

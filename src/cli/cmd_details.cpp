@@ -1,7 +1,6 @@
 // `collector details`: the details of the stored restaurants of a scope, without a listing
 // (issue 17). On SQLite it takes the run lock like a collection (both write the database); on
 // PostgreSQL several of them, on any hosts, divide the pending items (issue 18).
-#include <unistd.h>
 
 #include <spdlog/spdlog.h>
 
@@ -107,19 +106,13 @@ int run_details(const GlobalOptions& global, const DetailsArgs& args) {
 
   auto ctx = make_context(global, LogKind::collector, true);
   if (!ctx) return fail(ctx.error());
-  std::unique_ptr<store::RunLock> lock;  // let go only once the store is closed
-  auto db = store::open_store(ctx->settings.db_path.string());
-  if (!db) return fail(db.error());
   // A store several processes share (PostgreSQL) divides the items among them by claims: no run
   // lock. SQLite has one process at a time (exit 5 for the next).
-  if (!(*db)->shares_detail_work()) {
-    auto locked = (*db)->lock_run(args.wait, "pid " + std::to_string(::getpid()) + ", " +
-                                                 util::format_human_kst(ctx->clock->now()) + " KST 시작");
-    if (!locked) return fail(locked.error());
-    lock = std::move(*locked);
-  }
+  auto opened = store::open_store_for_run(ctx->settings.db_path.string(), store::RunKind::details,
+                                         args.wait, run_holder(*ctx->clock));
+  if (!opened) return fail(opened.error());
 
-  auto report = run_detail_work(*ctx, **db, **options);
+  auto report = run_detail_work(*ctx, *opened->store, **options);
   if (auto saved = ctx->pool->save(); !saved) spdlog::warn("⚠️ {}", saved.error().message);
   if (!args.metrics_file.empty())
     if (auto ok = write_details_metrics(args.metrics_file, report, *ctx->pool); !ok)

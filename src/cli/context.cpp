@@ -11,6 +11,11 @@
 
 namespace kto::cli {
 
+std::string run_holder(const util::Clock& clock) {
+  return "pid " + std::to_string(::getpid()) + ", " + util::format_human_kst(clock.now()) +
+         " KST 시작";
+}
+
 std::string missing_key_message() {
   return "KTO_API_KEY가 설정되지 않았습니다: data.go.kr 키를 .env(KTO_API_KEY=key1,key2)나 "
          "환경 변수에 넣으세요 (.env.example 참고)";

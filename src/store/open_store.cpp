@@ -47,8 +47,14 @@ Result<std::unique_ptr<Store>> open_store(std::string_view location, OpenMode mo
   return std::unique_ptr<Store>(std::move(*opened));
 }
 
-Result<std::unique_ptr<RunLock>> SqliteStore::lock_run(bool wait, std::string_view holder) {
-  const std::string lock_path = m_path.string() + ".lock";
+namespace {
+
+// The SQLite file's run lock, a lock file beside it (util::FileLock: let go when the process dies).
+Result<std::unique_ptr<RunLock>> lock_sqlite_file(const fs::path& db_path, bool wait,
+                                                  std::string_view holder) {
+  const std::string lock_path = db_path.string() + ".lock";
+  if (std::error_code ec; !db_path.parent_path().empty())
+    fs::create_directories(db_path.parent_path(), ec);  // a failure is the lock's error below
   auto lock = util::FileLock::try_acquire(lock_path);
   if (!lock) return lock.error();
   if (!*lock) {
@@ -66,6 +72,31 @@ Result<std::unique_ptr<RunLock>> SqliteStore::lock_run(bool wait, std::string_vi
   util::FileLock held = std::move(**lock);
   held.write_note(holder);
   return std::unique_ptr<RunLock>(std::make_unique<SqliteRunLock>(std::move(held)));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<RunLock>> SqliteStore::lock_run(bool wait, std::string_view holder) {
+  return lock_sqlite_file(m_path, wait, holder);
+}
+
+Result<OpenedStore> open_store_for_run(std::string_view location, RunKind kind, bool wait,
+                                       std::string_view holder) {
+  OpenedStore out;
+  if (!is_postgresql_url(location)) {
+    auto locked = lock_sqlite_file(fs::path(location), wait, holder);
+    if (!locked) return locked.error();
+    out.lock = std::move(*locked);
+  }
+  auto opened = open_store(location, OpenMode::create);
+  if (!opened) return opened.error();
+  out.store = std::move(*opened);
+  if (!out.lock && (kind == RunKind::listing || !out.store->shares_detail_work())) {
+    auto locked = out.store->lock_run(wait, holder);
+    if (!locked) return locked.error();
+    out.lock = std::move(*locked);
+  }
+  return out;
 }
 
 }  // namespace kto::store

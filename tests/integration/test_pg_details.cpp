@@ -151,3 +151,24 @@ TEST_F(PgDetails, TwoProcessesSharingTwoKeysOfFiftyMakeExactlyOneHundredCallsPer
   EXPECT_EQ(count("SELECT COUNT(*) FROM restaurant_details WHERE common_fetched_at IS NOT NULL"), 100);
   EXPECT_EQ(count("SELECT SUM(calls) FROM key_usage WHERE operation = 'detailCommon2'"), 100);
 }
+
+// `collect --details` lets go of the listing's lock once its listing is stored: the details are
+// divided by claims, so another host's listing is not refused (5) for as long as they take.
+TEST_F(PgDetails, ACollectsDetailsDoNotKeepAnotherHostsListingOut) {
+  SimServer sim({{"dataset", detail_dataset(400, 0)}, {"latency_ms", {{"min", 30}, {"max", 30}}}});
+  auto first = collector_for(sim, {k_good_key});
+  auto second = collector_for(sim, {k_good_key2});
+  CommandOptions options;
+  options.cwd = first.dir();
+  options.env = first.env();
+  Child running({KTO_COLLECTOR_BIN, "collect", "--mode", "regions", "--regions", "1", "--details",
+                 "common,intro", "--json", "--db", url()},
+                options);
+  ASSERT_TRUE(wait_until([&] { return count("SELECT COUNT(*) FROM detail_claims") > 0; }))
+      << running.drain_stderr();
+  auto listing = collect(second, {"collect", "--mode", "regions", "--regions", "1", "--db", url()});
+  EXPECT_EQ(listing.exit_code, 0) << listing.err;
+  EXPECT_TRUE(running.running()) << "the details ended before the second listing: nothing shown";
+  EXPECT_EQ(running.wait(), 0) << running.drain_stderr();
+  EXPECT_EQ(report_of(running)["details_pending"], 0);
+}

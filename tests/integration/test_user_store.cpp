@@ -54,6 +54,8 @@ TEST(UserStore, TheStoresRunLockStillRefusesASecondRunWithFive) {
     EXPECT_EQ(refused.exit_code, 5) << refused.err;
     EXPECT_EQ(nonempty_lines(refused.err).size(), 1u) << refused.err;
     EXPECT_TRUE(sim.request_log().empty());
+    // The lock is taken before the database is opened: a refused run leaves no empty file.
+    EXPECT_FALSE(std::filesystem::exists(cli.dir() / "data" / "restaurants.db"));
   }
   auto run = collect(cli, {"--mode", "regions", "--regions", "1"});
   EXPECT_EQ(run.exit_code, 0) << run.err;

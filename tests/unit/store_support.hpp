@@ -66,9 +66,15 @@ inline TestPage page_of(const nlohmann::json& items, std::int64_t run_id, const 
 // A store implementation the contract runs on.
 struct StoreBackend {
   std::string name;
-  // Opens (creating, migrating) the store at where, a path in the test's temp dir; a store that is
-  // not a file derives its database from it. Opening the same path again reopens that store.
-  std::function<Result<std::unique_ptr<Store>>(const fs::path& where)> open;
+  // The --db location of the store at where, a path in the test's temp dir; a store that is not a
+  // file derives its database from it, the same one for the same path.
+  std::function<Result<std::string>(const fs::path& where)> location;
+  // Opens (creating, migrating) the store at where. Opening the same path again reopens that store.
+  Result<std::unique_ptr<Store>> open(const fs::path& where) const {
+    auto at = location(where);
+    if (!at) return at.error();
+    return open_store(*at);
+  }
   // The first column of the first row of sql in the store's own database, as text.
   std::function<std::string(Store& store, const std::string& sql)> query_text;
   // Why the backend cannot run here ("" when it can): the test skips saying so, or fails in CI.
@@ -129,11 +135,7 @@ inline std::string sqlite_like(std::string text) {
 inline StoreBackend postgresql_backend() {
   StoreBackend pg_backend{
       "postgresql",
-      [](const fs::path& where) -> Result<std::unique_ptr<Store>> {
-        auto url = PgStoreSchemas::instance().url_for(where);
-        if (!url) return url.error();
-        return open_store(*url);
-      },
+      [](const fs::path& where) { return PgStoreSchemas::instance().url_for(where); },
       [](Store& store, const std::string& sql) {
         auto rows = static_cast<PgStore&>(store).connection().exec(sql, {}, "test");
         EXPECT_TRUE(rows.ok()) << sql << ": " << (rows.ok() ? "" : rows.error().message);
@@ -154,7 +156,7 @@ inline StoreBackend postgresql_backend() {
 inline std::vector<StoreBackend> store_backends() {
   return {StoreBackend{
               "sqlite",
-              [](const fs::path& where) { return open_store(where.string()); },
+              [](const fs::path& where) -> Result<std::string> { return where.string(); },
               [](Store& store, const std::string& sql) {
                 return SqliteStoreProbe::query_text(static_cast<SqliteStore&>(store), sql);
               }},

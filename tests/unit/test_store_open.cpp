@@ -2,6 +2,9 @@
 // a collection run holds (exit 5 for a second run, or its --wait).
 #include <gtest/gtest.h>
 
+#include <fstream>
+
+#include "kto/util/files.hpp"
 #include "unit/store_support.hpp"
 
 using namespace kto::store;
@@ -81,3 +84,56 @@ TEST_P(StoreRunLock, TheLockOutlivesTheStoreThatHandedItOut) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, StoreRunLock, ::testing::ValuesIn(store_backends()), backend_name);
+
+// A run takes SQLite's lock before it opens the file: refused, it leaves nothing behind (no empty
+// database beside a lock another run was just given) and says "locked" even when the file is
+// damaged, where opening first said "failed" (1) and hid the other run.
+TEST_F(StoreFactory, ARunRefusedByTheLockCreatesNothingAndADamagedFileIsStillLocked) {
+  const fs::path path = m_dir / "data" / "restaurants.db";
+  fs::create_directories(path.parent_path());
+  auto held = kto::util::FileLock::try_acquire(path.string() + ".lock");
+  ASSERT_TRUE(held.ok() && held->has_value());
+  (*held)->write_note("pid 4242, 2026-11-25 02:00:00 KST 시작");
+  for (auto kind : {RunKind::listing, RunKind::details}) {
+    auto refused = open_store_for_run(path.string(), kind, false, "pid 1");
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().exit_code, kto::ExitCode::locked);
+    EXPECT_NE(refused.error().message.find("pid 4242"), std::string::npos) << refused.error().message;
+    EXPECT_FALSE(fs::exists(path));
+  }
+  { std::ofstream(path) << "not a database, and longer than a header of one would be......"; }
+  auto damaged = open_store_for_run(path.string(), RunKind::listing, false, "pid 1");
+  ASSERT_FALSE(damaged.ok());
+  EXPECT_EQ(damaged.error().exit_code, kto::ExitCode::locked) << damaged.error().message;
+  held->reset();
+  auto failed = open_store_for_run(path.string(), RunKind::listing, false, "pid 1");
+  ASSERT_FALSE(failed.ok());
+  EXPECT_NE(failed.error().exit_code, kto::ExitCode::locked) << failed.error().message;
+}
+
+// A listing holds the lock on every store; detail work only where one process works at a time:
+// PostgreSQL's hosts divide it by claims, so two of them open it together.
+TEST_P(StoreRunLock, AListingIsAloneOnEveryStoreAndDetailWorkWhereTheStoreCannotShareIt) {
+  auto location = GetParam().location(m_dir / "restaurants.db");
+  ASSERT_TRUE(location.ok()) << location.error().message;
+  auto first = open_store_for_run(*location, RunKind::listing, false, "pid 4242");
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  ASSERT_NE(first->lock, nullptr);
+  auto second = open_store_for_run(*location, RunKind::listing, false, "pid 4343");
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.error().exit_code, kto::ExitCode::locked);
+  first->lock.reset();  // as `collect --details` does after its listing on a shared store
+
+  auto details = open_store_for_run(*location, RunKind::details, false, "pid 1");
+  ASSERT_TRUE(details.ok()) << details.error().message;
+  const bool shared = details->store->shares_detail_work();
+  EXPECT_EQ(details->lock == nullptr, shared);
+  auto more = open_store_for_run(*location, RunKind::details, false, "pid 2");
+  EXPECT_EQ(more.ok(), shared);
+  if (!more.ok()) {
+    EXPECT_EQ(more.error().exit_code, kto::ExitCode::locked);
+  }
+  // Details on a shared store never keep a listing out.
+  auto listing = open_store_for_run(*location, RunKind::listing, false, "pid 3");
+  EXPECT_EQ(listing.ok(), shared);
+}

@@ -52,6 +52,9 @@ Result<Context> make_context(const GlobalOptions& global, LogKind kind, bool req
 // PostgreSQL --db the database's key tables shared by every host (no state file then).
 Result<std::unique_ptr<keys::KeyPool>> open_key_pool(const Context& ctx);
 
+// Who holds the run lock, for whoever is refused: "pid N, YYYY-MM-DD HH:MM:SS KST 시작".
+std::string run_holder(const util::Clock& clock);
+
 // The message for a missing key, shared by every command that needs one.
 std::string missing_key_message();
 // The same, telling a variable that is not set from one that holds no usable key.

@@ -168,4 +168,19 @@ enum class OpenMode {
 Result<std::unique_ptr<Store>> open_store(std::string_view location,
                                           OpenMode mode = OpenMode::create);
 
+// What a run does with the store it opens: a listing holds the run lock on every store; detail
+// work only where one process works at a time (SQLite): PostgreSQL divides it by claims.
+enum class RunKind { listing, details };
+
+struct OpenedStore {
+  std::unique_ptr<RunLock> lock;  // declared first: let go only once the store is closed
+  std::unique_ptr<Store> store;
+};
+
+// open_store() for a run, with its lock held (Store::lock_run: wait and holder as there). SQLite's
+// lock is taken before the file is opened, so that a refused run creates and migrates nothing and
+// says "locked" (5) even when the file is damaged; PostgreSQL's needs the connection first.
+Result<OpenedStore> open_store_for_run(std::string_view location, RunKind kind, bool wait,
+                                       std::string_view holder);
+
 }  // namespace kto::store
