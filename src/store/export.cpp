@@ -17,6 +17,8 @@
 #include <string_view>
 #include <vector>
 
+#include "detail_columns.hpp"
+#include "export_text.hpp"
 #include "sqlite_store.hpp"
 #include "sqlite_util.hpp"
 
@@ -24,19 +26,6 @@ namespace kto::store {
 namespace {
 
 constexpr std::string_view k_raw_json = "raw_json";
-
-void write_csv_field(std::ostream& out, std::string_view field) {
-  if (field.find_first_of(",\"\r\n") == std::string_view::npos) {
-    out << field;
-    return;
-  }
-  out << '"';
-  for (char c : field) {
-    if (c == '"') out << '"';
-    out << c;
-  }
-  out << '"';
-}
 
 nlohmann::ordered_json column_json(sqlite3_stmt* stmt, int index) {
   switch (sqlite3_column_type(stmt, index)) {
@@ -51,22 +40,11 @@ nlohmann::ordered_json column_json(sqlite3_stmt* stmt, int index) {
   }
 }
 
-// The details' columns, exported in this order after the restaurant's.
-constexpr std::array<std::string_view, 28> k_detail_columns{
-    "overview",          "homepage",       "tel",                      "telname",
-    "firstmenu",         "treatmenu",      "opentimefood",             "restdatefood",
-    "parkingfood",       "reservationfood", "infocenterfood",          "packing",
-    "seat",              "smoking",        "kidsfacility",             "chkcreditcardfood",
-    "discountinfofood",  "scalefood",      "opendatefood",             "lcnsno",
-    "common_fetched_at", "common_modifiedtime", "intro_fetched_at",    "intro_modifiedtime",
-    "item_images_fetched_at", "item_images_modifiedtime", "menu_images_fetched_at",
-    "menu_images_modifiedtime"};
-
 // Every restaurants column (r.*: columns added by later migrations are exported without touching
 // this file), the details' presence and columns, then each image kind's URLs.
 std::string export_sql() {
   std::string sql = "SELECT r.*, d.contentid";
-  for (std::string_view column : k_detail_columns) sql += ", d." + std::string(column);
+  for (std::string_view column : k_detail_export_columns) sql += ", d." + std::string(column);
   for (std::string_view kind : {"item", "menu"})
     sql += ", (SELECT group_concat(originimgurl, ' ') FROM restaurant_images i WHERE i.contentid "
            "= r.contentid AND i.kind = '" + std::string(kind) + "')";
@@ -79,12 +57,12 @@ struct ExportLayout {
   std::vector<int> restaurant;  // restaurants' columns but raw_json
   int details = 0;              // d.contentid: NULL when the row has no details
   int first_detail() const { return details + 1; }
-  int first_images() const { return first_detail() + static_cast<int>(k_detail_columns.size()); }
+  int first_images() const { return first_detail() + static_cast<int>(k_detail_export_columns.size()); }
 };
 
 ExportLayout layout_of(sqlite3_stmt* stmt) {
   ExportLayout layout;
-  layout.details = sqlite3_column_count(stmt) - static_cast<int>(k_detail_columns.size()) - 3;
+  layout.details = sqlite3_column_count(stmt) - static_cast<int>(k_detail_export_columns.size()) - 3;
   for (int i = 0; i < layout.details; ++i)
     if (sqlite3_column_name(stmt, i) != k_raw_json) layout.restaurant.push_back(i);
   return layout;
@@ -136,9 +114,7 @@ int stream_csv(sqlite3_stmt* stmt, std::ostream& out, long long& rows) {
     if (i > 0) out << ',';
     write_csv_field(out, sqlite3_column_name(stmt, layout.restaurant[i]));
   }
-  for (std::string_view column : k_detail_columns)
-    out << ',' << (column == "tel" ? "detail_tel" : column);
-  out << ",item_images,menu_images\r\n";
+  write_csv_detail_header(out);
   const int columns = sqlite3_column_count(stmt);
   int rc = SQLITE_ROW;
   while (out && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -186,8 +162,8 @@ int stream_jsonl(sqlite3_stmt* stmt, sqlite3_stmt* images_stmt, std::ostream& ou
     nlohmann::ordered_json details = nullptr;
     if (sqlite3_column_type(stmt, layout.details) != SQLITE_NULL) {
       details = nlohmann::ordered_json::object();
-      for (std::size_t i = 0; i < k_detail_columns.size(); ++i)
-        details[k_detail_columns[i]] =
+      for (std::size_t i = 0; i < k_detail_export_columns.size(); ++i)
+        details[k_detail_export_columns[i]] =
             column_json(stmt, layout.first_detail() + static_cast<int>(i));
     }
     row["details"] = std::move(details);

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "detail_columns.hpp"
+#include "pending_walk.hpp"
 #include "sqlite_store.hpp"
 #include "sqlite_util.hpp"
 
@@ -16,13 +18,6 @@ namespace {
 // The columns of restaurant_details a kind owns: its fetch time and modifiedtime are
 // "<prefix>_fetched_at" and "<prefix>_modifiedtime".
 std::string prefix_of(DetailKind kind) { return std::string(to_string(kind)); }
-
-constexpr std::array<std::string_view, 4> k_common_fields{"overview", "homepage", "tel", "telname"};
-constexpr std::array<std::string_view, 16> k_intro_fields{
-    "firstmenu",      "treatmenu",    "opentimefood",     "restdatefood",
-    "parkingfood",    "reservationfood", "infocenterfood", "packing",
-    "seat",           "smoking",      "kidsfacility",     "chkcreditcardfood",
-    "discountinfofood", "scalefood",  "opendatefood",     "lcnsno"};
 
 // ?1 the provinces as ",1,6," ("" = all), ?2 the run's started_at ("" = no new class).
 std::string pending_where(DetailKind kind) {
@@ -129,25 +124,11 @@ Result<int> SqliteStore::read_pending_class(const PendingQuery& query, const std
 
 Result<PendingChunk> SqliteStore::pending_details(const PendingQuery& query,
                                                   const PendingCursor& cursor, int limit) {
-  if (limit < 1) return make_error("남은 상세정보는 1건 이상씩 읽어야 합니다 (limit " +
-                                   std::to_string(limit) + ")");
   auto started = run_started_at(query.run_id);
   if (!started) return started.error();
-  PendingChunk chunk;
-  chunk.next = cursor;
-  while (true) {
-    const int want = limit - static_cast<int>(chunk.items.size());
-    auto got = read_pending_class(query, *started, chunk.next, want, chunk);
-    if (!got) return got.error();
-    if (*got == want) return chunk;  // full: more may follow in this class
-    if (chunk.next.cls == PendingClass::backlog) {
-      chunk.done = true;
-      return chunk;
-    }
-    chunk.next.cls = chunk.next.cls == PendingClass::fresh ? PendingClass::changed
-                                                           : PendingClass::backlog;
-    chunk.next.after_contentid.clear();
-  }
+  return walk_pending(cursor, limit, [&](PendingCursor& next, int want, PendingChunk& chunk) {
+    return read_pending_class(query, *started, next, want, chunk);
+  });
 }
 
 Result<PendingCounts> SqliteStore::count_pending_details(const PendingQuery& query) {

@@ -10,40 +10,12 @@
 #include <optional>
 #include <string_view>
 
+#include "item_columns.hpp"
 #include "sqlite_store.hpp"
 #include "sqlite_util.hpp"
 
 namespace kto::store {
 namespace {
-
-struct ItemColumn {
-  std::string_view key;  // the item's field
-  const char* column;    // its column in restaurants
-  bool real;             // stored as REAL (coordinates), NULL when not a number
-};
-
-// The item's fields in the order of the upsert's first parameters (?1 … ?26), which is the order
-// the service sends them in (areaBasedSyncList2 adds showflag after zipcode): reading an item then
-// costs one comparison a field.
-constexpr std::array<ItemColumn, 26> k_item_columns{{
-    {"addr1", "addr1", false},                 {"addr2", "addr2", false},
-    {"areacode", "areacode", false},           {"cat1", "cat1", false},
-    {"cat2", "cat2", false},                   {"cat3", "cat3", false},
-    {"contentid", "contentid", false},         {"contenttypeid", "contenttypeid", false},
-    {"createdtime", "createdtime", false},     {"firstimage", "firstimage", false},
-    {"firstimage2", "firstimage2", false},     {"cpyrhtDivCd", "cpyrht_div_cd", false},
-    {"mapx", "mapx", true},                    {"mapy", "mapy", true},
-    {"mlevel", "mlevel", false},               {"modifiedtime", "modifiedtime", false},
-    {"sigungucode", "sigungucode", false},     {"tel", "tel", false},
-    {"title", "title", false},                 {"zipcode", "zipcode", false},
-    {"showflag", "showflag", false},           {"lDongRegnCd", "ldong_regn_cd", false},
-    {"lDongSignguCd", "ldong_signgu_cd", false}, {"lclsSystm1", "lcls_systm1", false},
-    {"lclsSystm2", "lcls_systm2", false},      {"lclsSystm3", "lcls_systm3", false},
-}};
-constexpr int k_contentid = 6;
-constexpr int k_showflag = 20;
-static_assert(k_item_columns[k_contentid].key == "contentid");
-static_assert(k_item_columns[k_showflag].key == "showflag");
 
 // Rows one insert statement takes. Running a statement has a fixed cost (its three cursors made
 // and freed, its halt, the reset) that one-row statements pay for every row (docs/performance.md,
@@ -60,8 +32,6 @@ static_assert(1 + k_rows_per_statement * k_params_per_row <= 32766,
 
 int row_param(int row, int offset) { return 2 + row * k_params_per_row + offset; }
 
-// An item's fields, in k_item_columns order; views into the page's document.
-using ItemValues = std::array<std::string_view, k_item_columns.size()>;
 
 // "restaurants (columns) VALUES (row 1), (row 2), …" with the parameters above.
 std::string columns_and_values(int rows) {
@@ -145,46 +115,6 @@ std::string build_upsert_sql(bool sync) {
          updates + area_code +
          "raw_json = excluded.raw_json, last_seen_at = excluded.last_seen_at, "
          "hidden = excluded.hidden + kto_note_change(" + changed_condition(sync) + ")";
-}
-
-// The column of an item's field, or -1 for a field the table has no column for. The search starts
-// after the previous field's column: runs of fields in the table's order cost one comparison.
-int column_of(std::string_view key, int& hint) {
-  const int n = static_cast<int>(k_item_columns.size());
-  int i = hint;
-  for (int k = 0; k < n; ++k) {
-    if (k_item_columns[static_cast<std::size_t>(i)].key == key) {
-      hint = i + 1 == n ? 0 : i + 1;
-      return i;
-    }
-    if (++i == n) i = 0;
-  }
-  return -1;
-}
-
-// Reads every field in one pass over the item. The service sends strings, but numbers (and worse)
-// must not be lost: everything becomes text, an object or array its JSON. The views point into
-// the page's document, alive until the step.
-void read_fields(util::JsonValue item, ItemValues& values) {
-  values.fill({});
-  int hint = 0;
-  for (std::size_t i = 0; i < item.size(); ++i) {
-    const int column = column_of(item.key_at(i), hint);
-    if (column < 0) continue;
-    const util::JsonValue value = item.at(i);
-    values[static_cast<std::size_t>(column)] = value.is_null() ? std::string_view{} : value.text();
-  }
-}
-
-std::optional<double> parse_real(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  if (text.empty()) return std::nullopt;
-  double value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || end != text.data() + text.size() || !std::isfinite(value))
-    return std::nullopt;
-  return value;
 }
 
 // A sync-list item the service no longer shows (showflag "0"); a listing never hides.

@@ -6,17 +6,11 @@
 #include <string>
 #include <string_view>
 
+#include "../detail_columns.hpp"
+#include "../pending_walk.hpp"
 #include "kto/store/details.hpp"
 
 namespace kto::store::pg {
-
-inline constexpr std::array<std::string_view, 4> k_common_fields{"overview", "homepage", "tel",
-                                                                 "telname"};
-inline constexpr std::array<std::string_view, 16> k_intro_fields{
-    "firstmenu",        "treatmenu",   "opentimefood",   "restdatefood",
-    "parkingfood",      "reservationfood", "infocenterfood", "packing",
-    "seat",             "smoking",     "kidsfacility",   "chkcreditcardfood",
-    "discountinfofood", "scalefood",   "opendatefood",   "lcnsno"};
 
 // "item" or "menu": restaurant_images.kind of an image kind.
 inline std::string_view image_kind(DetailKind kind) {
@@ -28,12 +22,5 @@ inline std::string_view image_kind(DetailKind kind) {
 std::string pending_from_where(DetailKind kind);
 // " AND …" narrowing pending_from_where to one class.
 std::string class_condition(DetailKind kind, PendingClass cls);
-// The next class in the order the work is handed out; nullopt after the backlog.
-inline bool next_class(PendingCursor& cursor) {
-  if (cursor.cls == PendingClass::backlog) return false;
-  cursor.cls = cursor.cls == PendingClass::fresh ? PendingClass::changed : PendingClass::backlog;
-  cursor.after_contentid.clear();
-  return true;
-}
 
 }  // namespace kto::store::pg

@@ -113,7 +113,7 @@ Result<PendingChunk> PgStore::claim_details(const PendingQuery& query, const Pen
     }
     if (static_cast<int>(chunk.items.size()) == limit) return chunk;
     if (static_cast<int>(rows->size()) == request.limit) continue;  // more in this class
-    if (!pg::next_class(chunk.next)) {
+    if (!next_class(chunk.next)) {
       chunk.done = true;
       return chunk;
     }

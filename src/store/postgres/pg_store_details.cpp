@@ -56,9 +56,9 @@ std::string details_upsert_sql(DetailKind kind) {
   const std::string p(to_string(kind));
   std::vector<std::pair<std::string, std::string>> columns;  // name, type
   if (kind == DetailKind::common)
-    for (std::string_view f : pg::k_common_fields) columns.emplace_back(f, "text");
+    for (std::string_view f : k_common_fields) columns.emplace_back(f, "text");
   if (kind == DetailKind::intro)
-    for (std::string_view f : pg::k_intro_fields) columns.emplace_back(f, "text");
+    for (std::string_view f : k_intro_fields) columns.emplace_back(f, "text");
   if (kind == DetailKind::common || kind == DetailKind::intro) columns.emplace_back(p + "_json", "jsonb");
   columns.emplace_back(p + "_fetched_at", "timestamptz");
   columns.emplace_back(p + "_modifiedtime", "text");
@@ -84,8 +84,8 @@ std::vector<pg::Param> upsert_params(const DetailWrite& write) {
       params.push_back(write.found ? pg::Param(pg::without_nul(write.item[field])) : std::nullopt);
     params.push_back(write.found ? pg::Param(pg::json_without_nul(write.item.raw())) : std::nullopt);
   };
-  if (write.kind == DetailKind::common) fields(pg::k_common_fields);
-  if (write.kind == DetailKind::intro) fields(pg::k_intro_fields);
+  if (write.kind == DetailKind::common) fields(k_common_fields);
+  if (write.kind == DetailKind::intro) fields(k_intro_fields);
   params.emplace_back(write.fetched_at);
   params.emplace_back(write.modifiedtime);
   return params;
@@ -145,22 +145,11 @@ Result<int> PgStore::read_pending_class(const PendingQuery& query, const std::st
 
 Result<PendingChunk> PgStore::pending_details(const PendingQuery& query,
                                               const PendingCursor& cursor, int limit) {
-  if (limit < 1) return make_error("남은 상세정보는 1건 이상씩 읽어야 합니다 (limit " +
-                                   std::to_string(limit) + ")");
   auto started = run_started_at(query.run_id);
   if (!started) return started.error();
-  PendingChunk chunk;
-  chunk.next = cursor;
-  while (true) {
-    const int want = limit - static_cast<int>(chunk.items.size());
-    auto got = read_pending_class(query, *started, chunk.next, want, chunk);
-    if (!got) return got.error();
-    if (*got == want) return chunk;  // full: more may follow in this class
-    if (!pg::next_class(chunk.next)) {
-      chunk.done = true;
-      return chunk;
-    }
-  }
+  return walk_pending(cursor, limit, [&](PendingCursor& next, int want, PendingChunk& chunk) {
+    return read_pending_class(query, *started, next, want, chunk);
+  });
 }
 
 Result<PendingCounts> PgStore::count_pending_details(const PendingQuery& query) {

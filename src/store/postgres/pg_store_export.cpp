@@ -10,6 +10,8 @@
 #include <exception>
 #include <nlohmann/json.hpp>
 
+#include "../detail_columns.hpp"
+#include "../export_text.hpp"
 #include "pg_store.hpp"
 #include "pg_store_util.hpp"
 
@@ -41,22 +43,13 @@ const std::vector<ExportColumn>& export_columns() {
   return k_columns;
 }
 
-// The details' columns (export.cpp's k_detail_columns). The SELECT has the restaurant's columns,
+// The details' columns (k_detail_export_columns). The SELECT has the restaurant's columns,
 // d.contentid (NULL: no details), these, each image kind's URLs and the images as a JSON list.
 const std::vector<ExportColumn>& detail_columns() {
   static const std::vector<ExportColumn> k_columns = [] {
     std::vector<ExportColumn> columns;
-    for (const char* name :
-         {"overview", "homepage", "tel", "telname", "firstmenu", "treatmenu", "opentimefood",
-          "restdatefood", "parkingfood", "reservationfood", "infocenterfood", "packing", "seat",
-          "smoking", "kidsfacility", "chkcreditcardfood", "discountinfofood", "scalefood",
-          "opendatefood", "lcnsno"})
-      columns.push_back({name, Kind::text});
-    for (const char* name : {"common_fetched_at", "common_modifiedtime", "intro_fetched_at",
-                             "intro_modifiedtime", "item_images_fetched_at",
-                             "item_images_modifiedtime", "menu_images_fetched_at",
-                             "menu_images_modifiedtime"})
-      columns.push_back({name, Kind::text, std::string_view(name).ends_with("_fetched_at")});
+    for (std::string_view name : k_detail_export_columns)  // literals: data() ends with a NUL
+      columns.push_back({name.data(), Kind::text, name.ends_with("_fetched_at")});
     return columns;
   }();
   return k_columns;
@@ -66,19 +59,6 @@ int first_detail() { return static_cast<int>(export_columns().size()) + 1; }
 int first_images() { return first_detail() + static_cast<int>(detail_columns().size()); }
 
 constexpr int k_fetch_rows = 2000;
-
-void write_csv_field(std::ostream& out, std::string_view field) {
-  if (field.find_first_of(",\"\r\n") == std::string_view::npos) {
-    out << field;
-    return;
-  }
-  out << '"';
-  for (char c : field) {
-    if (c == '"') out << '"';
-    out << c;
-  }
-  out << '"';
-}
 
 double parse_double(std::string_view text) {
   double value = 0;
@@ -97,9 +77,7 @@ std::string sqlite_real_text(std::string_view text) {
 void csv_header(std::ostream& out) {
   for (std::size_t c = 0; c < export_columns().size(); ++c)
     out << (c > 0 ? "," : "") << export_columns()[c].name;
-  for (const ExportColumn& c : detail_columns())
-    out << ',' << (std::string_view(c.name) == "tel" ? "detail_tel" : c.name);
-  out << ",item_images,menu_images\r\n";
+  write_csv_detail_header(out);
 }
 
 void csv_row(const pg::Rows& rows, int r, std::ostream& out) {

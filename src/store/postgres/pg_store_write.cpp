@@ -11,40 +11,12 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "../item_columns.hpp"
 #include "pg_store.hpp"
 #include "pg_store_util.hpp"
 
 namespace kto::store {
 namespace {
-
-struct ItemColumn {
-  std::string_view key;  // the item's field
-  const char* column;    // its column in restaurants
-  bool real;             // DOUBLE PRECISION (coordinates), NULL when not a number
-};
-
-// The item's fields and their columns: the same table as SQLite's write_page.cpp (k_item_columns).
-constexpr std::array<ItemColumn, 26> k_item_columns{{
-    {"addr1", "addr1", false},                 {"addr2", "addr2", false},
-    {"areacode", "areacode", false},           {"cat1", "cat1", false},
-    {"cat2", "cat2", false},                   {"cat3", "cat3", false},
-    {"contentid", "contentid", false},         {"contenttypeid", "contenttypeid", false},
-    {"createdtime", "createdtime", false},     {"firstimage", "firstimage", false},
-    {"firstimage2", "firstimage2", false},     {"cpyrhtDivCd", "cpyrht_div_cd", false},
-    {"mapx", "mapx", true},                    {"mapy", "mapy", true},
-    {"mlevel", "mlevel", false},               {"modifiedtime", "modifiedtime", false},
-    {"sigungucode", "sigungucode", false},     {"tel", "tel", false},
-    {"title", "title", false},                 {"zipcode", "zipcode", false},
-    {"showflag", "showflag", false},           {"lDongRegnCd", "ldong_regn_cd", false},
-    {"lDongSignguCd", "ldong_signgu_cd", false}, {"lclsSystm1", "lcls_systm1", false},
-    {"lclsSystm2", "lcls_systm2", false},      {"lclsSystm3", "lcls_systm3", false},
-}};
-constexpr std::size_t k_contentid = 6;
-constexpr std::size_t k_showflag = 20;
-static_assert(k_item_columns[k_contentid].key == "contentid");
-static_assert(k_item_columns[k_showflag].key == "showflag");
-
-using ItemValues = std::array<std::string_view, k_item_columns.size()>;
 
 std::string item_column_list() {
   std::string cols;
@@ -122,32 +94,12 @@ std::string upsert_sql(bool sync) {
          "COUNT(*) FILTER (WHERE NOT is_new AND NOT changed) FROM classified";
 }
 
-void read_fields(util::JsonValue item, ItemValues& values) {
-  static const std::unordered_map<std::string_view, std::size_t> k_index = [] {
-    std::unordered_map<std::string_view, std::size_t> index;
-    for (std::size_t n = 0; n < k_item_columns.size(); ++n) index.emplace(k_item_columns[n].key, n);
-    return index;
-  }();
-  values.fill({});
-  for (std::size_t n = 0; n < item.size(); ++n) {
-    auto it = k_index.find(item.key_at(n));
-    if (it == k_index.end()) continue;
-    const util::JsonValue value = item.at(n);
-    values[it->second] = value.is_null() ? std::string_view{} : value.text();
-  }
-}
-
 // A coordinate as SQLite's write_page.cpp reads it, as text that parses back to the same double.
 pg::Param real_text(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  if (text.empty()) return std::nullopt;
-  double value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || end != text.data() + text.size() || !std::isfinite(value))
-    return std::nullopt;
+  auto value = parse_real(text);
+  if (!value) return std::nullopt;
   std::array<char, 32> buf{};
-  auto printed = std::to_chars(buf.data(), buf.data() + buf.size(), value);
+  auto printed = std::to_chars(buf.data(), buf.data() + buf.size(), *value);
   return std::string(buf.data(), printed.ptr);
 }
 
