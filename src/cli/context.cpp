@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <filesystem>
 #include <cstring>
 
 #include "kto/store/key_state.hpp"
@@ -92,7 +93,12 @@ Result<std::unique_ptr<keys::KeyPool>> open_key_pool(const Context& ctx) {
   // With PostgreSQL the keys' state lives in the database every host shares: no state file.
   if (!store::is_postgresql_location(s.db_path.string()))
     return keys::KeyPool::open(s.api_keys, s.policy, *ctx.clock, s.state_file);
-  auto shared = store::open_pg_key_state(s.db_path.string());
+  // A host moved to PostgreSQL hands the database what its state file knew of keys the database
+  // does not know yet (today's counts, rests, deactivations); the file itself is left as it is.
+  std::unique_ptr<keys::KeyStateStore> former;
+  if (std::error_code ec; std::filesystem::is_regular_file(s.state_file, ec))
+    former = keys::state_file_store(s.state_file, *ctx.clock);
+  auto shared = store::open_pg_key_state(s.db_path.string(), std::move(former));
   if (!shared) return shared.error();
   return keys::KeyPool::open(s.api_keys, s.policy, *ctx.clock, std::move(*shared));
 }

@@ -70,3 +70,33 @@ TEST_F(PgKeysCli, KeysDeactivateInOneFolderStopsACollectInAnother) {
 }
 
 }  // namespace
+
+// A host moves from SQLite to PostgreSQL mid-day: the calls its state file counted and the key its
+// operator turned off are in the database from the first command on, and the file is left as is.
+TEST_F(PgKeysCli, AHostMovedToPostgresqlBringsTodaysCallsAndItsOperatorsChanges) {
+  SimServer sim({{"dataset", dataset({{"11", 230}})}});
+  auto host = collector_for(sim, {k_good_key, k_good_key2});
+  ASSERT_EQ(host.run({"keys", "deactivate", "#1", "--reason", "점검"}).exit_code, 0);
+  auto before = collect(host, {"collect", "--mode", "regions", "--regions", "1", "--page-size", "50"});
+  ASSERT_EQ(before.exit_code, 0) << before.err;
+  const long long made = before.report["api_calls"].get<long long>();
+  ASSERT_GT(made, 0);
+  const auto file = host.dir() / "data" / "cache" / "api_key_cache.json";
+  ASSERT_TRUE(std::filesystem::exists(file));
+  const auto written = std::filesystem::last_write_time(file);
+
+  auto status = host.run_json({"status", "--db", url()});
+  ASSERT_TRUE(status.is_object()) << status;
+  EXPECT_EQ(status["keys"][0]["usage_by_operation"].value(k_list_op, 0LL), made);
+  EXPECT_EQ(status["keys"][1]["is_active"], false);
+  EXPECT_EQ(status["keys"][1]["deactivated_by"], "operator");
+  EXPECT_EQ(status["keys"][1]["deactivation_reason"], "점검");
+  EXPECT_EQ(std::filesystem::last_write_time(file), written);
+  // The database's calls go on from there.
+  auto after = collect(host, {"collect", "--mode", "regions", "--regions", "1", "--page-size", "50",
+                              "--db", url()});
+  ASSERT_EQ(after.exit_code, 0) << after.err;
+  auto again = host.run_json({"status", "--db", url()});
+  EXPECT_EQ(again["keys"][0]["usage_by_operation"].value(k_list_op, 0LL),
+            made + after.report["api_calls"].get<long long>());
+}

@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <thread>
 
 #include "kto/keys/key_pool.hpp"
@@ -67,6 +70,26 @@ class PgKeyPool : public test::PgTest {
       if (rows) out += std::string(rows->text(0, 0)) + "\n";
     }
     return out;
+  }
+
+  // A pool on the JSON state file at file (the host before PostgreSQL).
+  std::unique_ptr<KeyPool> open_file_pool(const std::filesystem::path& file, int limit = 50) {
+    KeyPolicy policy;
+    policy.daily_limit = limit;
+    auto pool = KeyPool::open(raw_keys(), policy, clock, file);
+    EXPECT_TRUE(pool) << pool.error().message;
+    return pool ? std::move(*pool) : nullptr;
+  }
+  // A pool on the database that adopts what the state file at file kept.
+  std::unique_ptr<KeyPool> open_pool_after(const std::filesystem::path& file, int limit = 50) {
+    auto shared = store::open_pg_key_state(url(), state_file_store(file, clock));
+    EXPECT_TRUE(shared) << shared.error().message;
+    if (!shared) return nullptr;
+    KeyPolicy policy;
+    policy.daily_limit = limit;
+    auto pool = KeyPool::open(raw_keys(), policy, clock, std::move(*shared));
+    EXPECT_TRUE(pool) << pool.error().message;
+    return pool ? std::move(*pool) : nullptr;
   }
 
   util::FakeClock clock;
@@ -144,6 +167,54 @@ TEST_F(PgKeyPool, TheDatabaseHoldsFingerprintsAndPreviewsNeverTheKey) {
     EXPECT_NE(text.find(util::mask_key(key)), std::string::npos);
   }
   EXPECT_NE(text.find("operator"), std::string::npos);  // deactivated_by
+}
+
+// A host moved to PostgreSQL mid-day: the calls its state file counted today and the key its
+// operator turned off are the database's from the first run, not forgotten (a fresh count of 0
+// would let the pool spend the day's limit twice, and the key come back on).
+TEST_F(PgKeyPool, KeysNewToTheDatabaseAdoptWhatThisHostsStateFileKeptOnce) {
+  char dir_template[] = "/tmp/kto-adopt-XXXXXX";
+  ASSERT_NE(::mkdtemp(dir_template), nullptr);
+  const std::filesystem::path file = std::filesystem::path(dir_template) / "api_key_cache.json";
+  {
+    auto before = open_file_pool(file);
+    ASSERT_TRUE(before);
+    ASSERT_TRUE(before->force_deactivate(1, "키 유출"));
+    for (int i = 0; i < 30; ++i) {
+      auto lease = std::get<KeyLease>(before->acquire(k_op));
+      before->report(lease, k_op, {KeyOutcomeKind::success, "OK"});
+    }
+    ASSERT_TRUE(before->save());
+  }
+  const std::string file_text = [&] {
+    std::ifstream in(file);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }();
+  auto after = open_pool_after(file);
+  ASSERT_TRUE(after);
+  auto status = after->detailed_status(k_op);
+  EXPECT_EQ(status[0].usage, 30);  // key 1 was off before the calls: key 0 made them all
+  EXPECT_FALSE(status[1].is_active);
+  EXPECT_TRUE(status[1].manual);
+  EXPECT_EQ(status[1].deactivation_reason.value_or(""), "키 유출");
+  EXPECT_EQ(spend_all(*after, clock), 20);  // the rest of key 0's 50, and no more
+  {
+    std::ifstream in(file);
+    EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), file_text) << "only read";
+  }
+  // Once the database knows the keys it is their truth: the file is not read again.
+  std::filesystem::remove(file);
+  {
+    auto before = open_file_pool(file);
+    ASSERT_TRUE(before);
+    ASSERT_TRUE(before->reactivate(1));
+    ASSERT_TRUE(before->save());
+  }
+  auto again = open_pool_after(file);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->detailed_status(k_op)[0].usage, 50);
+  EXPECT_FALSE(again->detailed_status(k_op)[1].is_active);
+  std::filesystem::remove_all(dir_template);
 }
 
 }  // namespace

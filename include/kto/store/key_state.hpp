@@ -16,6 +16,12 @@ bool is_postgresql_location(std::string_view location);
 // The key pool's store in the PostgreSQL database at url (connected, migrated like the store; the
 // same errors and exit codes, the password masked). It counts every call: each lease is reserved
 // with one atomic statement, so processes together never pass a key's daily limit.
-Result<std::unique_ptr<keys::KeyStateStore>> open_pg_key_state(std::string_view url);
+// former: the state this host kept before the database (its JSON state file), or nullptr. A key
+// the database does not know yet adopts what former says of it (today's counts, rests, errors,
+// deactivation) when it is first registered, so moving a host to PostgreSQL mid-day neither
+// forgets the calls already made nor brings back a key the operator turned off. former is only
+// read, and only then: once a key is in the database, the database is its truth.
+Result<std::unique_ptr<keys::KeyStateStore>> open_pg_key_state(
+    std::string_view url, std::unique_ptr<keys::KeyStateStore> former = nullptr);
 
 }  // namespace kto::store

@@ -2,6 +2,8 @@
 // pg_key_state.hpp). Times travel as milliseconds since the epoch, as the pool keeps them.
 #include "pg_key_state.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <cstdio>
 #include <ctime>
 
@@ -154,11 +156,69 @@ std::string timestamp_text(util::TimePoint t) {
 
 }  // namespace
 
-Result<std::unique_ptr<PgKeyState>> PgKeyState::open(const std::string& url) {
+Result<std::unique_ptr<PgKeyState>> PgKeyState::open(const std::string& url,
+                                                     std::unique_ptr<keys::KeyStateStore> former) {
   auto conn = Connection::open({.url = url});
   if (!conn) return conn.error();
   if (auto ok = migrate(**conn); !ok) return ok.error();
-  return std::unique_ptr<PgKeyState>(new PgKeyState(std::move(*conn)));
+  return std::unique_ptr<PgKeyState>(new PgKeyState(std::move(*conn), std::move(former)));
+}
+
+Result<void> PgKeyState::register_keys(std::span<const keys::KeyIdentity> keys,
+                                       std::string_view day) {
+  auto row_of = [](const keys::KeyIdentity& k) {
+    return KeyRow{k.fingerprint, k.preview, static_cast<int>(k.position), k.daily_limit};
+  };
+  std::optional<KeySnapshot> kept;
+  if (m_former) {
+    auto known = m_conn->exec("SELECT COUNT(*) FROM key_state WHERE fingerprint = ANY($1::text[])",
+                              {text_array(keys)}, doing("키 상태 읽는 중"));
+    if (!known) return known.error();
+    if (known->integer(0, 0) < static_cast<long long>(keys.size())) {
+      // A file that cannot be read keeps nothing worth stopping the run for: the database starts
+      // from zero, as it would without the file.
+      auto former = m_former->load(keys, day);
+      if (!former)
+        spdlog::warn("⚠️ 이 호스트의 키 상태 파일을 데이터베이스로 가져오지 못했습니다: {}",
+                     former.error().message);
+      else
+        kept = std::move(*former);
+    }
+    m_former.reset();
+  }
+  if (!kept) {
+    for (const auto& k : keys)
+      if (auto ok = upsert_key(*m_conn, row_of(k)); !ok) return ok.error();
+    return {};
+  }
+  std::vector<std::string> adopted;
+  auto done = m_conn->transaction(
+      [&](Connection& c) -> Result<void> {
+        adopted.clear();
+        for (const auto& k : keys) {
+          auto added = insert_key(c, row_of(k));
+          if (!added) return added.error();
+          const KeyRecord* record = find(*kept, k.fingerprint);
+          if (!*added || !record) {
+            if (auto ok = upsert_key(c, row_of(k)); !ok) return ok.error();
+            continue;
+          }
+          if (auto ok = write_record(c, *record); !ok) return ok;
+          // The file's counters are of its day: another day's are not today's calls.
+          if (kept->day == day)
+            for (const auto& [operation, calls] : record->usage)
+              if (auto ok = add_usage(c, k.fingerprint, day, operation, calls); !ok) return ok;
+          adopted.push_back(k.preview);
+        }
+        return {};
+      },
+      doing("키 상태 가져오는 중"));
+  if (!done) return done.error();
+  for (const auto& preview : adopted)
+    spdlog::info("📥 KTO 키 {}: 이 호스트의 상태 파일에 있던 오늘 사용량과 상태를 데이터베이스로 "
+                 "가져왔습니다",
+                 preview);
+  return {};
 }
 
 std::string PgKeyState::doing(std::string_view what) const {
@@ -168,11 +228,7 @@ std::string PgKeyState::doing(std::string_view what) const {
 Result<std::optional<keys::KeySnapshot>> PgKeyState::load(std::span<const keys::KeyIdentity> keys,
                                                           std::string_view day) {
   std::lock_guard lock(m_mutex);
-  for (const auto& k : keys)
-    if (auto ok = upsert_key(*m_conn, {k.fingerprint, k.preview, static_cast<int>(k.position),
-                                       k.daily_limit});
-        !ok)
-      return ok.error();
+  if (auto ok = register_keys(keys, day); !ok) return ok.error();
   auto snap = read_snapshot(*m_conn, keys, day, false);
   if (!snap) return snap.error();
   return std::optional<KeySnapshot>{std::move(*snap)};
@@ -216,8 +272,9 @@ bool is_postgresql_location(std::string_view location) {
   return location.starts_with("postgresql://") || location.starts_with("postgres://");
 }
 
-Result<std::unique_ptr<keys::KeyStateStore>> open_pg_key_state(std::string_view url) {
-  auto opened = pg::PgKeyState::open(std::string(url));
+Result<std::unique_ptr<keys::KeyStateStore>> open_pg_key_state(
+    std::string_view url, std::unique_ptr<keys::KeyStateStore> former) {
+  auto opened = pg::PgKeyState::open(std::string(url), std::move(former));
   if (!opened) return opened.error();
   return std::unique_ptr<keys::KeyStateStore>(std::move(*opened));
 }

@@ -14,7 +14,9 @@ namespace kto::store::pg {
 class PgKeyState final : public keys::KeyStateStore {
  public:
   // Connects and migrates (tables of our names that are not ours are refused, nothing written).
-  static Result<std::unique_ptr<PgKeyState>> open(const std::string& url);
+  // former: open_pg_key_state's (key_state.hpp), or nullptr.
+  static Result<std::unique_ptr<PgKeyState>> open(
+      const std::string& url, std::unique_ptr<keys::KeyStateStore> former = nullptr);
 
   Result<std::optional<keys::KeySnapshot>> load(std::span<const keys::KeyIdentity> keys,
                                                 std::string_view day) override;
@@ -28,11 +30,15 @@ class PgKeyState final : public keys::KeyStateStore {
                        std::string_view operation) override;
 
  private:
-  explicit PgKeyState(std::unique_ptr<Connection> conn) : m_conn(std::move(conn)) {}
+  PgKeyState(std::unique_ptr<Connection> conn, std::unique_ptr<keys::KeyStateStore> former)
+      : m_conn(std::move(conn)), m_former(std::move(former)) {}
   std::string doing(std::string_view what) const;
+  // Registers the keys; those new to the database first take what m_former kept of them.
+  Result<void> register_keys(std::span<const keys::KeyIdentity> keys, std::string_view day);
 
   std::mutex m_mutex;  // a libpq connection serves one statement at a time
   std::unique_ptr<Connection> m_conn;
+  std::unique_ptr<keys::KeyStateStore> m_former;  // read once, at the first load; then dropped
 };
 
 }  // namespace kto::store::pg

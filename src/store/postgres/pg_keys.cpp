@@ -35,6 +35,27 @@ Result<void> upsert_key(Connection& conn, const KeyRow& key) {
   return {};
 }
 
+Result<bool> insert_key(Connection& conn, const KeyRow& key) {
+  auto rows = conn.exec(
+      "INSERT INTO key_state (fingerprint, preview, position, daily_limit) VALUES ($1, $2, $3::int, "
+      "$4::int) ON CONFLICT (fingerprint) DO NOTHING RETURNING 1",
+      {key.fingerprint, key.preview, std::to_string(key.position), std::to_string(key.daily_limit)},
+      "키 등록 중");
+  if (!rows) return rows.error();
+  return rows->size() == 1;
+}
+
+Result<void> add_usage(Connection& conn, std::string_view fingerprint, std::string_view kst_day,
+                       std::string_view operation, int calls) {
+  auto done = conn.exec(
+      "INSERT INTO key_usage (fingerprint, day, operation, calls) VALUES ($1, $2::date, $3, "
+      "$4::int) ON CONFLICT (fingerprint, day, operation) DO UPDATE SET calls = key_usage.calls + "
+      "EXCLUDED.calls",
+      {s(fingerprint), s(kst_day), s(operation), std::to_string(calls)}, "키 사용량 저장 중");
+  if (!done) return done.error();
+  return {};
+}
+
 Result<std::optional<int>> reserve_call(Connection& conn, std::string_view fingerprint,
                                         std::string_view kst_day, std::string_view operation,
                                         std::string_view now, std::optional<int> limit) {

@@ -20,6 +20,11 @@ struct KeyRow {
 
 // Adds the key or updates its preview, position and limit (its counts and state stay).
 Result<void> upsert_key(Connection& conn, const KeyRow& key);
+// Adds the key when the database does not know it; true when it was added.
+Result<bool> insert_key(Connection& conn, const KeyRow& key);
+// Counts calls more of operation on the KST day for the key (adopting another store's counts).
+Result<void> add_usage(Connection& conn, std::string_view fingerprint, std::string_view kst_day,
+                       std::string_view operation, int calls);
 
 // Reserves one call of operation on the KST day for the key, atomically: one conditional
 // INSERT … ON CONFLICT DO UPDATE … WHERE calls < daily_limit RETURNING, which the server
