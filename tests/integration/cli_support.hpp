@@ -6,6 +6,7 @@
 
 #include <fstream>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -44,6 +45,15 @@ class CliRunner {
     auto result = run_command(args, options);
     m_outputs.push_back(result.out + "\n" + result.err);
     return result;
+  }
+
+  // Starts `collector ARGS` in this folder with this environment and returns at once.
+  std::unique_ptr<Child> start(std::vector<std::string> args) const {
+    args.insert(args.begin(), KTO_COLLECTOR_BIN);
+    CommandOptions options;
+    options.cwd = m_dir.path();
+    options.env = m_env;
+    return std::make_unique<Child>(args, options);
   }
 
   // Runs a --json command and parses its stdout (a discarded value when it is not JSON).

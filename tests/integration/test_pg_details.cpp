@@ -43,13 +43,8 @@ class PgDetails : public PgSchemaTest {
   }
   // A `collector details --json` process of cli on this test's database.
   std::unique_ptr<Child> start_details(CliRunner& cli, const std::string& lease) {
-    CommandOptions options;
-    options.cwd = cli.dir();
-    options.env = cli.env();
-    options.env["KTO_DETAIL_LEASE"] = lease;
-    return std::make_unique<Child>(std::vector<std::string>{KTO_COLLECTOR_BIN, "details", "--details",
-                                                            "common,intro", "--json", "--db", url()},
-                                   options);
+    cli.env()["KTO_DETAIL_LEASE"] = lease;
+    return cli.start({"details", "--details", "common,intro", "--json", "--db", url()});
   }
 };
 
@@ -158,17 +153,17 @@ TEST_F(PgDetails, ACollectsDetailsDoNotKeepAnotherHostsListingOut) {
   SimServer sim({{"dataset", detail_dataset(400, 0)}, {"latency_ms", {{"min", 30}, {"max", 30}}}});
   auto first = collector_for(sim, {k_good_key});
   auto second = collector_for(sim, {k_good_key2});
-  CommandOptions options;
-  options.cwd = first.dir();
-  options.env = first.env();
-  Child running({KTO_COLLECTOR_BIN, "collect", "--mode", "regions", "--regions", "1", "--details",
-                 "common,intro", "--json", "--db", url()},
-                options);
-  ASSERT_TRUE(wait_until([&] { return count("SELECT COUNT(*) FROM detail_claims") > 0; }))
-      << running.drain_stderr();
+  auto running = first.start({"collect", "--mode", "regions", "--regions", "1", "--details",
+                              "common,intro", "--json", "--db", url()});
+  // The tables appear when the collector has migrated the new schema; then its details claim items.
+  ASSERT_TRUE(wait_until([&] {
+    return count("SELECT COUNT(*) FROM pg_tables WHERE schemaname = current_schema() AND "
+                 "tablename = 'detail_claims'") > 0 &&
+           count("SELECT COUNT(*) FROM detail_claims") > 0;
+  })) << running->drain_stderr();
   auto listing = collect(second, {"collect", "--mode", "regions", "--regions", "1", "--db", url()});
   EXPECT_EQ(listing.exit_code, 0) << listing.err;
-  EXPECT_TRUE(running.running()) << "the details ended before the second listing: nothing shown";
-  EXPECT_EQ(running.wait(), 0) << running.drain_stderr();
-  EXPECT_EQ(report_of(running)["details_pending"], 0);
+  EXPECT_TRUE(running->running()) << "the details ended before the second listing: nothing shown";
+  EXPECT_EQ(running->wait(), 0) << running->drain_stderr();
+  EXPECT_EQ(report_of(*running)["details_pending"], 0);
 }

@@ -31,8 +31,10 @@ class PgKeyPool : public test::PgTest {
  protected:
   PgKeyPool() : clock(*util::parse_iso8601("2026-11-25T10:00:00+09:00")) {}
 
-  std::unique_ptr<KeyPool> open_pool(int limit = 50) {
-    auto shared = store::open_pg_key_state(url());
+  // former: open_pg_key_state's (a host's state file before the database), or none.
+  std::unique_ptr<KeyPool> open_pool(int limit = 50,
+                                     std::unique_ptr<KeyStateStore> former = nullptr) {
+    auto shared = store::open_pg_key_state(url(), std::move(former));
     EXPECT_TRUE(shared) << shared.error().message;
     if (!shared) return nullptr;
     KeyPolicy policy;
@@ -81,15 +83,8 @@ class PgKeyPool : public test::PgTest {
     return pool ? std::move(*pool) : nullptr;
   }
   // A pool on the database that adopts what the state file at file kept.
-  std::unique_ptr<KeyPool> open_pool_after(const std::filesystem::path& file, int limit = 50) {
-    auto shared = store::open_pg_key_state(url(), state_file_store(file, clock));
-    EXPECT_TRUE(shared) << shared.error().message;
-    if (!shared) return nullptr;
-    KeyPolicy policy;
-    policy.daily_limit = limit;
-    auto pool = KeyPool::open(raw_keys(), policy, clock, std::move(*shared));
-    EXPECT_TRUE(pool) << pool.error().message;
-    return pool ? std::move(*pool) : nullptr;
+  std::unique_ptr<KeyPool> open_pool_after(const std::filesystem::path& file) {
+    return open_pool(50, state_file_store(file, clock));
   }
 
   util::FakeClock clock;
