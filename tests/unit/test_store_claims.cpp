@@ -125,8 +125,11 @@ TEST_P(StoreClaims, ADeadWorkersItemsComeBackWhenItsLeaseRunsOut) {
                            "WHERE claimed_by <> '" + static_cast<PgStore&>(*b).worker() +
                            "' RETURNING 1"),
             "1");
-  EXPECT_EQ(*b->details_held_elsewhere(query), 0);
+  // Still counted until taken over: a walk that passed them over while their leases were live
+  // must come back for them, not end with them pending (CI saw 12 left so under ASan).
+  EXPECT_EQ(*b->details_held_elsewhere(query), 10);
   EXPECT_EQ(claim_all(*b).size(), 10u);  // a's ten (its own twenty it still holds)
+  EXPECT_EQ(*b->details_held_elsewhere(query), 0);
 }
 
 TEST_P(StoreClaims, ReleasedAndClosedStoresGiveTheirItemsBackAtOnce) {

@@ -140,7 +140,8 @@ class Store {
                                        std::span<const std::string> /*contentids*/) {
     return {};
   }
-  // Pending items of query.kind another process holds under a live lease (work still in hand).
+  // Pending items of query.kind another process claimed and has not given back: work still in
+  // hand, or left by a process that died (its lease run out or running out), to take over.
   virtual Result<long long> details_held_elsewhere(const PendingQuery& /*query*/) { return 0; }
 
   // Streams every row (UTF-8): CSV with RFC 4180 quoting and a header, or one JSON object a line.

@@ -106,7 +106,7 @@ Result<long long> held_elsewhere(Connection& conn, std::string_view worker, Deta
   auto rows = conn.exec(
       "SELECT COUNT(*)" + pending_from_where(kind) +
           " AND EXISTS (SELECT 1 FROM detail_claims c WHERE c.contentid = r.contentid AND "
-          "c.kind = $2 AND c.claimed_by <> $3 AND c.lease_until > clock_timestamp())",
+          "c.kind = $2 AND c.claimed_by <> $3)",
       {or_null(areas), std::string(to_string(kind)), std::string(worker)},
       "다른 작업자의 상세정보 세는 중");
   if (!rows) return rows.error();

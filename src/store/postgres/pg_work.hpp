@@ -50,7 +50,8 @@ Result<void> release_claims(Connection& conn, std::string_view worker, DetailKin
                             std::span<const std::string> contentids);
 Result<void> release_claim(Connection& conn, std::string_view contentid, std::string_view worker);
 
-// Pending items of the kind in areas that another worker holds under a live lease.
+// Pending items of the kind in areas that another worker claimed, its lease live or run out: a
+// lease that ran out since the last walk passed the item over is work to take over, not none.
 Result<long long> held_elsewhere(Connection& conn, std::string_view worker, DetailKind kind,
                                  const std::string& areas);
 
