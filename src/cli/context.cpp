@@ -4,8 +4,8 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <filesystem>
 #include <cstring>
+#include <filesystem>
 
 #include "kto/store/key_state.hpp"
 #include "kto/util/time.hpp"

@@ -5,6 +5,8 @@
 //   shrinks by 1/200 on every success (to unpaced below 20 ms), so that it settles just under the
 //   limit (AIMD): a cycle from one 23 to the next is ~45 calls; test_keys_pacing measures 89–93 %
 //   of the limit used with 2–5 % of calls refused, at 1–20 calls a second and 10–300 ms latency;
+//   a call counted in "the rate the key just showed" whose own 23 comes back later lowers that
+//   rate (pace_reestimate);
 // - a key starts with a slow start (key_pool.cpp: two calls at a time after its first answer, one
 //   more per success), so that the workers' first burst costs one refused call, not one each;
 // - calls handed out before a slowdown and still waiting are re-laid at the new pace from the last
@@ -106,8 +108,8 @@ void KeyPool::Impl::pace_refused(KeySlot& slot, util::TimePoint sent, util::Time
 
 // A 23 of a call scheduled before the last slowdown tells nothing that slowdown did not already
 // know, unless the regime's estimate counted that call as accepted: two workers' calls sent
-// together before the first 23 came back are often refused both, and counting the second made the
-// key run a third over its limit (4 of 17 calls refused where 1 suffices).
+// together before the first 23 came back are often refused both, and counting the second makes the
+// key run over its limit (at 2 a second, at 367 ms instead of 550) until two more slowdowns.
 void KeyPool::Impl::pace_reestimate(KeySlot& slot, util::TimePoint sent, util::TimePoint now) {
   auto& e = slot.estimate;
   if (!e || !counts_with(sent, e->refused, e->seen) || e->others <= 1) {

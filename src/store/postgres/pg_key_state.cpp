@@ -215,8 +215,8 @@ Result<void> PgKeyState::register_keys(std::span<const keys::KeyIdentity> keys,
       doing("키 상태 가져오는 중"));
   if (!done) return done.error();
   for (const auto& preview : adopted)
-    spdlog::info("📥 KTO 키 {}: 이 호스트의 상태 파일에 있던 오늘 사용량과 상태를 데이터베이스로 "
-                 "가져왔습니다",
+    spdlog::info("📥 KTO 키 {}: 이 호스트의 상태 파일에 있던 키 상태(사용량, 휴식, 비활성화)를 "
+                 "데이터베이스로 가져왔습니다",
                  preview);
   return {};
 }
