@@ -150,4 +150,23 @@ TEST_P(StoreClaims, ReleasedAndClosedStoresGiveTheirItemsBackAtOnce) {
   EXPECT_EQ(claim_all(*b, DetailKind::intro).size(), 10u);
 }
 
+// A worker's claims on what it wrote go with the write (one transaction): a process killed right
+// after writing leaves no claim on a done item behind, for no one else would ever take it.
+TEST_P(StoreClaims, WritingAnItemGivesItsClaimBackInTheSameTransaction) {
+  auto a = open_db(m_dir / "restaurants.db");
+  ASSERT_TRUE(a);
+  if (!a->shares_detail_work()) GTEST_SKIP() << "one worker at a time (the run lock)";
+  rows(*a, 10);
+  auto held = a->claim_details({DetailKind::common, {}, 0}, {}, 10, 300);
+  ASSERT_TRUE(held.ok());
+  ASSERT_EQ(held->items.size(), 10u);
+  auto first = detail_of(held->items[0].contentid, DetailKind::common, k_mod,
+                         {{"contentid", held->items[0].contentid}, {"overview", "설명"}});
+  auto second = detail_of(held->items[1].contentid, DetailKind::common, k_mod,
+                          {{"contentid", held->items[1].contentid}, {"overview", "설명"}});
+  const std::vector<DetailWrite> batch{first.write, second.write};
+  ASSERT_TRUE(a->write_details(batch).ok());
+  EXPECT_EQ(query_text(*a, "SELECT COUNT(*) FROM detail_claims"), "8");
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, StoreClaims, ::testing::ValuesIn(store_backends()), backend_name);

@@ -3,11 +3,13 @@
 // byte order from the cursor (an index on contentid COLLATE "C" keeps a chunk from sorting the
 // table); a batch of writes is one transaction, rerun whole on a new connection if the server goes
 // away, so a kill -9 loses at most the batch in flight.
+#include <map>
 #include <vector>
 
 #include "pg_pending.hpp"
 #include "pg_store.hpp"
 #include "pg_store_util.hpp"
+#include "pg_work.hpp"
 
 namespace kto::store {
 namespace pg {
@@ -179,6 +181,12 @@ Result<DetailWriteStats> PgStore::write_details(std::span<const DetailWrite> bat
             if (auto ok = replace_images(conn, write, what); !ok) return ok;
           ++stats.written;
         }
+        // This worker's claims on what it wrote go in the same transaction: a process killed
+        // between the write and a separate release would leave claims on done items behind.
+        std::map<DetailKind, std::vector<std::string>> written;
+        for (const DetailWrite& write : batch) written[write.kind].push_back(write.contentid);
+        for (const auto& [kind, contentids] : written)
+          if (auto ok = pg::release_claims(conn, m_worker, kind, contentids); !ok) return ok;
         return {};
       },
       what);
