@@ -101,8 +101,17 @@ TEST_F(PgDetails, AProcessKilledMidRunLeavesItsItemsToTheOther) {
   auto second = collector_for(sim, {k_good_key2});
   ASSERT_EQ(collect(first, {"collect", "--mode", "regions", "--regions", "1", "--db", url()}).exit_code, 0);
   auto victim = start_details(first, "3s");
-  ASSERT_TRUE(wait_until([&] { return count("SELECT COUNT(*) FROM detail_claims") > 0; }))
-      << victim->drain_stderr();
+  // Frozen while it holds claims, then killed: a process that has just written its chunk holds
+  // none until its next claim (its claims go with its writes), and a kill then would show nothing.
+  bool holding = false;
+  for (int tries = 0; tries < 100 && !holding; ++tries) {
+    ASSERT_TRUE(wait_until([&] { return count("SELECT COUNT(*) FROM detail_claims") > 0; }))
+        << victim->drain_stderr();
+    victim->signal(SIGSTOP);
+    holding = count("SELECT COUNT(*) FROM detail_claims") > 0;
+    if (!holding) victim->signal(SIGCONT);
+  }
+  ASSERT_TRUE(holding);
   victim->signal(SIGKILL);
   EXPECT_EQ(victim->wait(), 128 + SIGKILL);
   const long long orphaned = count("SELECT COUNT(*) FROM detail_claims");
