@@ -12,6 +12,7 @@
 #include <iterator>
 #include <string>
 
+#include "integration/cli_support.hpp"
 #include "integration/process.hpp"
 
 namespace kto::test::pg {
@@ -65,6 +66,23 @@ inline CommandResult psql(const std::string& url, const std::string& sql) {
 inline std::string file_text(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// The texts of `export --format FORMAT` of the same rows from a folder on PostgreSQL (url) and one
+// on SQLite; an export that fails is a test failure and an empty text.
+struct BothExports {
+  std::string pg;
+  std::string sqlite;
+};
+
+inline BothExports export_both(CliRunner& on_pg, CliRunner& on_sqlite, const std::string& format,
+                               const std::string& url) {
+  const std::string out = "out." + format;
+  auto pg_out = on_pg.run({"export", "--format", format, "--out", out, "--db", url});
+  EXPECT_EQ(pg_out.exit_code, 0) << pg_out.err;
+  auto sqlite_out = on_sqlite.run({"export", "--format", format, "--out", out});
+  EXPECT_EQ(sqlite_out.exit_code, 0) << sqlite_out.err;
+  return {file_text(on_pg.dir() / out), file_text(on_sqlite.dir() / out)};
 }
 
 // Each test gets a schema of its own on the test server (KTO_TEST_PG_URL), dropped after it.

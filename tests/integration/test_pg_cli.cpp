@@ -53,12 +53,7 @@ TEST_F(PgCli, AFullListingStoresTheSameRowsAsSqliteAndExportsTheSameFile) {
   EXPECT_FALSE(std::filesystem::exists(on_pg.dir() / "data" / "restaurants.db"));
 
   for (const std::string format : {"csv", "jsonl"}) {
-    auto pg_out = on_pg.run({"export", "--format", format, "--out", "out." + format, "--db", url()});
-    ASSERT_EQ(pg_out.exit_code, 0) << pg_out.err;
-    auto sqlite_out = on_sqlite.run({"export", "--format", format, "--out", "out." + format});
-    ASSERT_EQ(sqlite_out.exit_code, 0) << sqlite_out.err;
-    const std::string pg_text = file_text(on_pg.dir() / ("out." + format));
-    const std::string sqlite_text = file_text(on_sqlite.dir() / ("out." + format));
+    const auto [pg_text, sqlite_text] = export_both(on_pg, on_sqlite, format, url());
     ASSERT_GT(pg_text.size(), 1000u);
     EXPECT_TRUE(without_times(pg_text) == without_times(sqlite_text)) << format << " exports differ";
     // Two times a row, in the text SQLite keeps.

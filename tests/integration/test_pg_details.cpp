@@ -64,14 +64,9 @@ TEST_F(PgDetails, CollectWithDetailsStoresAndExportsWhatSqliteDoes) {
   ASSERT_EQ(sqlite_run.exit_code, 0) << sqlite_run.err;
   EXPECT_EQ(count("SELECT COUNT(*) FROM restaurant_details WHERE common_fetched_at IS NOT NULL"), 60);
   for (const std::string format : {"csv", "jsonl"}) {
-    auto pg_out = on_pg.run({"export", "--format", format, "--out", "out." + format, "--db", url()});
-    ASSERT_EQ(pg_out.exit_code, 0) << pg_out.err;
-    auto sqlite_out = on_sqlite.run({"export", "--format", format, "--out", "out." + format});
-    ASSERT_EQ(sqlite_out.exit_code, 0) << sqlite_out.err;
-    const std::string pg_text = file_text(on_pg.dir() / ("out." + format));
-    ASSERT_NE(pg_text.find("opentimefood"), std::string::npos);
-    EXPECT_TRUE(without_times(pg_text) == without_times(file_text(on_sqlite.dir() / ("out." + format))))
-        << format << " exports differ";
+    const auto texts = export_both(on_pg, on_sqlite, format, url());
+    ASSERT_NE(texts.pg.find("opentimefood"), std::string::npos);
+    EXPECT_TRUE(without_times(texts.pg) == without_times(texts.sqlite)) << format << " exports differ";
   }
 }
 
